@@ -1,22 +1,31 @@
 package dev.tidemark.wal;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * Parks threads until a watched LSN reaches a target. The publisher calls {@link #wakeAll()} after moving the
- * LSN; it takes the lock only when someone waits. A waiter registers before re-reading the LSN, so a wake-up
- * is never lost (both sides write one volatile, then read the other's).
+ * Parks threads until a watched LSN reaches their target, without a shared lock and without allocating per wait.
+ *
+ * <p>A waiter publishes its per-thread node in a free slot, re-reads the LSN, and parks. The publisher moves the
+ * LSN, then {@link #wake(long)} unparks at most {@value #FAN_OUT} waiters whose target is reached; each woken
+ * waiter wakes up to {@value #FAN_OUT} more before returning, so a batch of many waiters is woken as a tree
+ * instead of one after another by the publisher (which goes back to writing at once). Both sides write one
+ * volatile and then read the other's, so no wake-up is lost. When every slot is taken a waiter polls instead.
  */
 final class DurabilityWaiters
 {
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition moved = lock.newCondition();
-    private final AtomicInteger waiting = new AtomicInteger();
+    static final int FAN_OUT = 2;
+    private static final int SLOTS = 1024;
+    private static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final AtomicReferenceArray<Waiter> slots = new AtomicReferenceArray<>(SLOTS);
+    private final ThreadLocal<Waiter> local = ThreadLocal.withInitial(Waiter::new);
+    private volatile int highWater;
 
     /**
      * @return true when {@code watched} reached {@code target}; false when {@code stop} became true or the
@@ -29,44 +38,104 @@ final class DurabilityWaiters
         {
             return true;
         }
-        long remaining = timeoutNanos;
-        lock.lock();
-        waiting.incrementAndGet();
+        final Waiter waiter = local.get();
+        waiter.target = target;
+        waiter.woken = 0;
+        final int slot = claim(waiter);
+        final long deadline = timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
         try
         {
             while (watched.getAsLong() < target)
             {
-                if (stop.getAsBoolean() || remaining <= 0)
+                if (stop.getAsBoolean())
                 {
                     return false;
                 }
-                // wake at least every 100 ms to re-check the stop condition
-                final long step = Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(100));
-                final long left = moved.awaitNanos(step);
-                remaining -= step - Math.max(0, left);
+                final long remaining = deadline == Long.MAX_VALUE ? MAX_PARK_NANOS : deadline - System.nanoTime();
+                if (remaining <= 0)
+                {
+                    return false;
+                }
+                LockSupport.parkNanos(this, Math.min(remaining, slot < 0 ? POLL_NANOS : MAX_PARK_NANOS));
+                if (Thread.interrupted())
+                {
+                    throw new InterruptedException("interrupted while waiting for LSN " + target);
+                }
             }
             return true;
         }
         finally
         {
-            waiting.decrementAndGet();
-            lock.unlock();
+            if (slot >= 0)
+            {
+                slots.set(slot, null);
+            }
+            wake(watched.getAsLong());
         }
     }
 
-    void wakeAll()
+    /** Unparks up to {@value #FAN_OUT} parked waiters whose target is at most {@code value}. */
+    void wake(final long value)
     {
-        if (waiting.get() > 0)
+        int woke = 0;
+        final int limit = highWater;
+        for (int i = 0; i < limit && woke < FAN_OUT; i++)
         {
-            lock.lock();
-            try
+            final Waiter waiter = slots.get(i);
+            if (waiter != null && waiter.target <= value && Waiter.WOKEN.compareAndSet(waiter, 0, 1))
             {
-                moved.signalAll();
-            }
-            finally
-            {
-                lock.unlock();
+                LockSupport.unpark(waiter.thread);
+                woke++;
             }
         }
+    }
+
+    /** Unparks every waiter, reached or not, so that each re-checks its stop condition (failure, close). */
+    void wakeEveryone()
+    {
+        final int limit = highWater;
+        for (int i = 0; i < limit; i++)
+        {
+            final Waiter waiter = slots.get(i);
+            if (waiter != null)
+            {
+                LockSupport.unpark(waiter.thread);
+            }
+        }
+    }
+
+    private int claim(final Waiter waiter)
+    {
+        for (int i = 0; i < SLOTS; i++)
+        {
+            if (slots.get(i) == null && slots.compareAndSet(i, null, waiter))
+            {
+                if (i >= highWater)
+                {
+                    raiseHighWater(i + 1);
+                }
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private synchronized void raiseHighWater(final int atLeast)
+    {
+        if (highWater < atLeast)
+        {
+            highWater = atLeast;
+        }
+    }
+
+    /** One per thread and per waiter set, reused by every wait of that thread. */
+    static final class Waiter
+    {
+        static final AtomicIntegerFieldUpdater<Waiter> WOKEN =
+            AtomicIntegerFieldUpdater.newUpdater(Waiter.class, "woken");
+
+        final Thread thread = Thread.currentThread();
+        volatile long target;
+        volatile int woken;
     }
 }

@@ -3,12 +3,8 @@ package dev.tidemark.wal;
 import com.lmax.disruptor.EventHandler;
 import dev.tidemark.Durability;
 import dev.tidemark.FailStopException;
-import dev.tidemark.StorageFullException;
-import dev.tidemark.io.NoSpaceException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -29,7 +25,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 final class Journal implements EventHandler<AppendEvent>
 {
     static final int STAGING_CAPACITY = 1 << 20;
-    private static final long STALL_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final LogState state;
     private final SegmentAllocator allocator;
@@ -131,6 +126,7 @@ final class Journal implements EventHandler<AppendEvent>
             staged += aligned;
             lastStagedLsn = lsn;
         }
+        allocator.written(aligned);
         if (event.durability == Durability.SYNC)
         {
             syncPending = true;
@@ -195,7 +191,7 @@ final class Journal implements EventHandler<AppendEvent>
     {
         forceCurrent();
         final Segment completed = current;
-        final Segment next = takeSegment(SegmentDescriptor.HEADER_LENGTH + frameBytes);
+        final Segment next = allocator.take(SegmentDescriptor.HEADER_LENGTH + frameBytes);
         SegmentDescriptor.write(header, lsn, next.capacity(), next.segmentIndex());
         next.file().write(header.byteBuffer().clear(), 0);
         next.firstLsn(lsn);
@@ -204,28 +200,6 @@ final class Journal implements EventHandler<AppendEvent>
         dirty = true;
         state.addSegment(next);
         allocator.completed(completed);
-    }
-
-    /** Waits out a full disk: the records already in the ring were promised an LSN and must not be dropped. */
-    private Segment takeSegment(final int minCapacity) throws IOException
-    {
-        while (true)
-        {
-            try
-            {
-                return allocator.take(minCapacity);
-            }
-            catch (final NoSpaceException ex)
-            {
-                allocator.markSpaceExhausted();
-                if (state.isShuttingDown())
-                {
-                    throw new StorageFullException("The disk is full and the log was closed before space was"
-                        + " freed; records not yet written are lost and were never reported durable", ex);
-                }
-                LockSupport.parkNanos(STALL_RETRY_NANOS);
-            }
-        }
     }
 
     private void maybeForce()

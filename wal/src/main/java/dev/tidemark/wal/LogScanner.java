@@ -8,7 +8,9 @@ import dev.tidemark.io.MappedRegion;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.agrona.concurrent.AtomicBuffer;
 
 /**
@@ -28,6 +30,7 @@ final class LogScanner
     private final List<String> discarded = new ArrayList<>();
     private final List<Segment> segments = new ArrayList<>();
     private final List<Segment> pendingForce = new ArrayList<>();
+    private final Set<Segment> tornHeaders = new HashSet<>();
     private long trimmedBytes;
     private long records;
     private long highestIndex;
@@ -85,13 +88,33 @@ final class LogScanner
         final List<Segment> mapped = new ArrayList<>();
         try
         {
+            final List<Path> unusedShort = new ArrayList<>();
             for (final Path path : files)
             {
-                mapped.add(map(path));
+                final Segment segment = map(path);
+                if (segment == null)
+                {
+                    unusedShort.add(path);
+                }
+                else if (!unusedShort.isEmpty() && segment.firstLsn() != 0)
+                {
+                    segment.retire();
+                    throw new CorruptionException(unusedShort.get(0), 0,
+                        "WAL segment is shorter than its header but later segments are in use");
+                }
+                else
+                {
+                    mapped.add(segment);
+                }
+            }
+            for (final Path path : unusedShort)
+            {
+                fileIo.delete(path);
             }
             final int used = countUsed(mapped);
-            deleteUnused(mapped, used);
-            scanUsed(mapped.subList(0, used));
+            scanUsed(new ArrayList<>(mapped.subList(0, used)));
+            checkTornHeaders(mapped.subList(used, mapped.size()));
+            deleteUnused(mapped, used, !unusedShort.isEmpty());
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -108,7 +131,13 @@ final class LogScanner
     {
         final FileHandle file = fileIo.open(path, FileIo.OpenMode.READ_WRITE);
         final long size = file.size();
-        if (size < SegmentDescriptor.HEADER_LENGTH || size > Integer.MAX_VALUE)
+        if (size < SegmentDescriptor.HEADER_LENGTH)
+        {
+            // a spare whose allocation a crash cut short: it never held a record
+            file.close();
+            return null;
+        }
+        if (size > Integer.MAX_VALUE)
         {
             file.close();
             throw new CorruptionException(path, 0, "WAL segment has impossible length " + size);
@@ -119,28 +148,63 @@ final class LogScanner
         final AtomicBuffer buffer = region.buffer();
         if (!SegmentDescriptor.isBlank(buffer))
         {
-            checkHeader(path, buffer, size);
-            segment.firstLsn(buffer.getLong(SegmentDescriptor.FIRST_LSN_OFFSET));
+            if (headerIsValid(path, buffer))
+            {
+                checkLength(path, buffer, size);
+                segment.firstLsn(buffer.getLong(SegmentDescriptor.FIRST_LSN_OFFSET));
+            }
+            else
+            {
+                tornHeaders.add(segment);
+            }
         }
         return segment;
     }
 
-    private static void checkHeader(final Path path, final AtomicBuffer buffer, final long size)
+    /**
+     * @return false when the header is damaged (bad magic or checksum): acceptable only for the last segment,
+     * whose header is forced with its first records and may be torn by a crash before that force
+     * @throws UnsupportedFormatException for a Tidemark segment of another format version
+     */
+    private static boolean headerIsValid(final Path path, final AtomicBuffer buffer)
     {
         if (buffer.getInt(SegmentDescriptor.MAGIC_OFFSET) != SegmentDescriptor.MAGIC)
         {
-            throw new CorruptionException(path, 0, "Not a Tidemark WAL segment (bad magic number)");
+            return false;
         }
         final int version = buffer.getShort(SegmentDescriptor.VERSION_OFFSET);
         if (version != SegmentDescriptor.FORMAT_VERSION)
         {
             throw new UnsupportedFormatException(path, "WAL segment", version, SegmentDescriptor.FORMAT_VERSION);
         }
-        if (buffer.getInt(SegmentDescriptor.HEADER_CRC_OFFSET) != SegmentDescriptor.headerCrc(buffer))
+        return buffer.getInt(SegmentDescriptor.HEADER_CRC_OFFSET) == SegmentDescriptor.headerCrc(buffer);
+    }
+
+    /**
+     * A damaged header after the last valid segment is a roll torn by a crash, unless a frame in that segment
+     * proves (by its durable hint) that its first record was forced, and the header with it.
+     */
+    private void checkTornHeaders(final List<Segment> unused)
+    {
+        final long expected = segments.isEmpty() ? 1 : segments.get(segments.size() - 1).lastLsn() + 1;
+        for (final Segment segment : unused)
         {
-            throw new CorruptionException(path, SegmentDescriptor.HEADER_CRC_OFFSET,
-                "WAL segment header checksum mismatch");
+            if (tornHeaders.contains(segment)
+                && laterHintCovers(segment.buffer(), SegmentDescriptor.HEADER_LENGTH - FrameDescriptor.ALIGNMENT,
+                segment.capacity(), expected))
+            {
+                throw new CorruptionException(segment.path(), 0,
+                    "WAL segment header is damaged but the segment holds durable records");
+            }
+            if (tornHeaders.contains(segment))
+            {
+                trimmedBytes += segment.capacity();
+            }
         }
+    }
+
+    private static void checkLength(final Path path, final AtomicBuffer buffer, final long size)
+    {
         if (buffer.getLong(SegmentDescriptor.SEGMENT_LENGTH_OFFSET) != size)
         {
             throw new CorruptionException(path, SegmentDescriptor.SEGMENT_LENGTH_OFFSET,
@@ -148,8 +212,11 @@ final class LogScanner
         }
     }
 
-    /** Segments are used in index order; blank ones (prepared spares) may only follow the last used one. */
-    private static int countUsed(final List<Segment> mapped)
+    /**
+     * Segments are used in index order; blank ones (prepared spares, possibly cut short by a crash) may only
+     * follow the last used one.
+     */
+    private int countUsed(final List<Segment> mapped)
     {
         int used = 0;
         for (int i = 0; i < mapped.size(); i++)
@@ -160,7 +227,7 @@ final class LogScanner
                 {
                     final Segment blank = mapped.get(used);
                     throw new CorruptionException(blank.path(), 0,
-                        "WAL segment header is blank but later segments are in use");
+                        "WAL segment header is blank or damaged but later segments are in use");
                 }
                 used = i + 1;
             }
@@ -168,7 +235,8 @@ final class LogScanner
         return used;
     }
 
-    private void deleteUnused(final List<Segment> mapped, final int used) throws IOException
+    private void deleteUnused(final List<Segment> mapped, final int used, final boolean deletedAlready)
+        throws IOException
     {
         final List<Segment> unused = new ArrayList<>(mapped.subList(used, mapped.size()));
         for (final Segment segment : unused)
@@ -176,7 +244,7 @@ final class LogScanner
             segment.retire();
             fileIo.delete(segment.path());
         }
-        if (!unused.isEmpty())
+        if (!unused.isEmpty() || deletedAlready)
         {
             fileIo.forceDirectory(directory);
         }

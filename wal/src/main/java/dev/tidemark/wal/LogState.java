@@ -10,13 +10,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class LogState
 {
-    private final DurabilityWaiters waiters = new DurabilityWaiters();
+    private final DurabilityWaiters durableWaiters = new DurabilityWaiters();
+    private final DurabilityWaiters writtenWaiters = new DurabilityWaiters();
     private final AtomicLong forceRequestedUpTo = new AtomicLong();
     private volatile long writtenLsn;
     private volatile long durableLsn;
     private volatile RuntimeException failure;
     private volatile boolean closing;
-    private volatile boolean shuttingDown;
     private volatile Segment[] segments;
 
     LogState(final Segment[] segments, final long lastLsn)
@@ -46,26 +46,17 @@ final class LogState
         return closing;
     }
 
-    /** The log is being closed: a journal waiting out a full disk gives up instead of waiting forever. */
-    boolean isShuttingDown()
-    {
-        return shuttingDown;
-    }
-
-    void shuttingDown()
-    {
-        shuttingDown = true;
-    }
-
     void closing()
     {
         closing = true;
-        waiters.wakeAll();
+        durableWaiters.wakeEveryone();
+        writtenWaiters.wakeEveryone();
     }
 
     void written(final long lsn)
     {
         writtenLsn = lsn;
+        writtenWaiters.wake(lsn);
     }
 
     void durable(final long lsn)
@@ -74,7 +65,7 @@ final class LogState
         {
             durableLsn = lsn;
         }
-        waiters.wakeAll();
+        durableWaiters.wake(durableLsn);
     }
 
     /** Latches the first failure; later ones are attached to it as suppressed. */
@@ -88,7 +79,8 @@ final class LogState
         {
             failure.addSuppressed(cause);
         }
-        waiters.wakeAll();
+        durableWaiters.wakeEveryone();
+        writtenWaiters.wakeEveryone();
     }
 
     void requestForce(final long lsn)
@@ -102,9 +94,16 @@ final class LogState
         return requested > durableLsn && lastWritten > durableLsn;
     }
 
-    DurabilityWaiters waiters()
+    /** Waiters on {@link #durableLsn()}. */
+    DurabilityWaiters durableWaiters()
     {
-        return waiters;
+        return durableWaiters;
+    }
+
+    /** Waiters on {@link #writtenLsn()}. */
+    DurabilityWaiters writtenWaiters()
+    {
+        return writtenWaiters;
     }
 
     Segment[] segments()

@@ -9,19 +9,26 @@ import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates segment files ahead of need and hands completed segments to the archive hook.
+ * Creates segment files ahead of need, admits appends against the room they have, and hands completed segments
+ * to the archive hook.
  *
  * <p>Every new segment is created under its final name, fully allocated with zeros (never sparse, so a full
- * disk cannot turn a mapped write into a SIGBUS), forced, and its directory forced, before it is mapped. One
- * spare is kept ready so a roll does not wait for allocation. When the disk is full the allocator says so
- * through {@link #isSpaceExhausted()}, and appends are refused until a retry succeeds.
+ * disk cannot turn a mapped write into a SIGBUS), forced, and its directory forced, before it is mapped.
  *
- * <p>Threading: {@link #take}, {@link #retry} and the background spare task serialise on this object; the
- * background work runs on one daemon thread, {@code tidemark-wal-allocator}.
+ * <p>Admission: an append is admitted ({@link #admit}) only when the spare segment has room for it together with
+ * every admitted record not yet written. Records admitted before a roll all fit in the spare that roll takes, and
+ * records admitted after it are checked against the next spare, so the journal always finds the room it was
+ * promised and a full disk is reported to the appender before it is given an LSN. A spare is prepared in the
+ * background after each roll; an appender that finds none creates it.
+ *
+ * <p>Threading: {@link #admit}, {@link #take}, {@link #create} and the background spare task serialise on this
+ * object; background work runs on one daemon thread, {@code tidemark-wal-allocator}. {@link #written} is
+ * lock-free.
  */
 final class SegmentAllocator implements AutoCloseable
 {
@@ -32,9 +39,9 @@ final class SegmentAllocator implements AutoCloseable
     private final int segmentSize;
     private final SegmentArchiver archiver;
     private final ExecutorService worker;
+    private final AtomicLong promised = new AtomicLong();
     private long nextSegmentIndex;
     private Segment spare;
-    private volatile boolean spaceExhausted;
     private volatile Throwable archiveFailure;
 
     SegmentAllocator(
@@ -54,7 +61,13 @@ final class SegmentAllocator implements AutoCloseable
         });
     }
 
-    /** Creates a segment synchronously with the next index (used for the first segment of a new log). */
+    /** Starts preparing the first spare in the background. */
+    void start()
+    {
+        worker.execute(this::prepareSpare);
+    }
+
+    /** Creates a segment synchronously with the next index, at least the configured segment size. */
     synchronized Segment create(final int capacity) throws IOException
     {
         final Segment segment = createFile(nextSegmentIndex, Math.max(capacity, segmentSize));
@@ -63,9 +76,31 @@ final class SegmentAllocator implements AutoCloseable
     }
 
     /**
-     * Hands out the next segment, at least {@code minCapacity} bytes, and starts preparing another spare.
+     * Reserves room for a frame of {@code frameBytes}, creating or growing the spare segment when it lacks it.
      *
-     * @throws NoSpaceException when no spare was ready and the disk has no room for one
+     * @throws NoSpaceException the disk has no room for the spare; nothing was reserved
+     */
+    synchronized void admit(final int frameBytes) throws IOException
+    {
+        final long needed = promised.get() + frameBytes + SegmentDescriptor.HEADER_LENGTH;
+        if (spare == null || spare.capacity() < needed)
+        {
+            final int capacity = (int)Math.min(Integer.MAX_VALUE, Math.max(needed, segmentSize));
+            // on a full disk every admission tries again (and fails fast): space freed is used at once
+            spare = spare == null ? create(capacity) : grow(spare, capacity);
+        }
+        promised.addAndGet(frameBytes);
+    }
+
+    /** Journal: an admitted frame of {@code frameBytes} was written. */
+    void written(final int frameBytes)
+    {
+        promised.addAndGet(-frameBytes);
+    }
+
+    /**
+     * Journal: hands out the spare for a roll and starts preparing the next one. Admission guarantees a spare
+     * with room for every record admitted so far.
      */
     synchronized Segment take(final int minCapacity) throws IOException
     {
@@ -73,36 +108,14 @@ final class SegmentAllocator implements AutoCloseable
         spare = null;
         if (segment == null)
         {
-            segment = create(minCapacity);
+            throw new IllegalStateException("WAL roll found no spare segment although its record was admitted");
         }
-        else if (segment.capacity() < minCapacity)
+        if (segment.capacity() < minCapacity)
         {
             segment = grow(segment, minCapacity);
         }
         worker.execute(this::prepareSpare);
         return segment;
-    }
-
-    boolean isSpaceExhausted()
-    {
-        return spaceExhausted;
-    }
-
-    /** Tries again to reserve the next segment after the disk was full; true when there is room now. */
-    synchronized boolean retry()
-    {
-        if (spare != null)
-        {
-            spaceExhausted = false;
-            return true;
-        }
-        prepareSpareLocked();
-        return !spaceExhausted;
-    }
-
-    void markSpaceExhausted()
-    {
-        spaceExhausted = true;
     }
 
     /** Queues a forced, completed segment for the archive hook. */
@@ -144,12 +157,8 @@ final class SegmentAllocator implements AutoCloseable
         return archiveFailure;
     }
 
+    /** Background: prepares the next spare so that appenders rarely pay for allocation. */
     private synchronized void prepareSpare()
-    {
-        prepareSpareLocked();
-    }
-
-    private void prepareSpareLocked()
     {
         if (spare != null)
         {
@@ -158,16 +167,14 @@ final class SegmentAllocator implements AutoCloseable
         try
         {
             spare = create(segmentSize);
-            spaceExhausted = false;
         }
         catch (final NoSpaceException ex)
         {
             LOG.warn("No room for the next WAL segment in {}: appends are refused until space is freed", directory);
-            spaceExhausted = true;
         }
         catch (final IOException ex)
         {
-            LOG.error("Could not prepare the next WAL segment in {}", directory, ex);
+            LOG.error("Could not prepare the next WAL segment in {}; an appender will try again", directory, ex);
         }
     }
 
@@ -190,6 +197,7 @@ final class SegmentAllocator implements AutoCloseable
         }
     }
 
+    /** Grows a spare that is not yet in use; on failure the spare is deleted and its index reused. */
     private Segment grow(final Segment segment, final int capacity) throws IOException
     {
         final FileHandle file = segment.file();

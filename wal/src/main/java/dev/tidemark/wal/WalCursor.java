@@ -126,7 +126,8 @@ public final class WalCursor implements AutoCloseable
     public boolean awaitNext(final long timeout, final TimeUnit unit) throws InterruptedException
     {
         checkOpen();
-        return state.waiters().await(durableOnly ? state::durableLsn : state::writtenLsn, nextWanted,
+        return (durableOnly ? state.durableWaiters() : state.writtenWaiters()).await(
+            durableOnly ? state::durableLsn : state::writtenLsn, nextWanted,
             () -> state.failure() != null || state.isClosing(), unit.toNanos(timeout));
     }
 

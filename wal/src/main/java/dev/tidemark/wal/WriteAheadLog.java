@@ -11,6 +11,7 @@ import dev.tidemark.StorageFullException;
 import dev.tidemark.StorageIOException;
 import dev.tidemark.TidemarkException;
 import dev.tidemark.io.FileIo;
+import dev.tidemark.io.NoSpaceException;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
@@ -76,6 +77,7 @@ public final class WriteAheadLog implements AutoCloseable
         disruptor.handleEventsWith(new Journal(state, allocator, last, firstNewLsn, options.asyncIntervalNanos()));
         disruptor.setDefaultExceptionHandler(new FailStopHandler(state));
         this.ring = disruptor.start();
+        allocator.start();
     }
 
     /**
@@ -97,8 +99,14 @@ public final class WriteAheadLog implements AutoCloseable
             {
                 final SegmentAllocator first = new SegmentAllocator(fileIo, options.directory(),
                     options.segmentSize(), scanner.highestSegmentIndex() + 1, null);
-                last = first.create(options.segmentSize());
-                first.close();
+                try
+                {
+                    last = first.create(options.segmentSize());
+                }
+                finally
+                {
+                    first.close();
+                }
                 SegmentDescriptor.write(last.buffer(), 1, last.capacity(), last.segmentIndex());
                 last.firstLsn(1);
                 last.region().force(0, SegmentDescriptor.HEADER_LENGTH);
@@ -184,11 +192,20 @@ public final class WriteAheadLog implements AutoCloseable
             throw new IllegalArgumentException("WAL record of " + length + " bytes exceeds the limit of "
                 + options.maxRecordSize() + " bytes (WalOptions.maxRecordSize)");
         }
-        if (allocator.isSpaceExhausted() && !allocator.retry())
+        try
+        {
+            allocator.admit(FrameDescriptor.alignedLength(FrameDescriptor.HEADER_LENGTH + length));
+        }
+        catch (final NoSpaceException ex)
         {
             throw new StorageFullException("The disk holding " + options.directory() + " is full: there is no room"
                 + " for the next WAL segment (" + options.segmentSize() + " bytes). Nothing was appended; free"
-                + " space and retry.", null);
+                + " space and retry.", ex);
+        }
+        catch (final IOException ex)
+        {
+            throw new StorageIOException("Could not prepare the next WAL segment in " + options.directory()
+                + ": " + ex.getMessage() + ". Nothing was appended.", ex);
         }
     }
 
@@ -235,7 +252,7 @@ public final class WriteAheadLog implements AutoCloseable
         boolean reached;
         try
         {
-            reached = state.waiters().await(durable, lsn, stopWaiting, unit.toNanos(timeout));
+            reached = state.durableWaiters().await(durable, lsn, stopWaiting, unit.toNanos(timeout));
         }
         catch (final InterruptedException ex)
         {
@@ -363,7 +380,6 @@ public final class WriteAheadLog implements AutoCloseable
         }
         closed = true;
         state.requestForce(Long.MAX_VALUE);
-        state.shuttingDown();
         disruptor.shutdown(); // returns once the journal drained the ring; onShutdown forces what it wrote
         state.closing();
         allocator.close();

@@ -143,6 +143,8 @@ class WalCrashProperties
         {
             wal.close();
         }
+        assertThat(fs.openHandleCount()).as("file handles left open by close()").isZero();
+        assertThat(fs.openMappingCount()).as("mappings left by close()").isZero();
     }
 
     @Property(tries = 60)
