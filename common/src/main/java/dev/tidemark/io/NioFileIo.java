@@ -92,9 +92,13 @@ public final class NioFileIo implements FileIo
         {
             Files.createDirectory(absolute);
         }
-        catch (final FileAlreadyExistsException ignored)
+        catch (final FileAlreadyExistsException ex)
         {
-            // created concurrently: fine, it exists now
+            if (!Files.isDirectory(absolute))
+            {
+                throw ex; // a file, not a directory, has that name
+            }
+            // otherwise created concurrently: it exists now, as asked
         }
         catch (final IOException ex)
         {

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.agrona.concurrent.AtomicBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One segment file, mapped whole, with a sparse index of its frames.
@@ -16,6 +18,8 @@ import org.agrona.concurrent.AtomicBuffer;
  */
 final class Segment
 {
+    private static final Logger LOG = LoggerFactory.getLogger(Segment.class);
+
     /** Every {@value}-th record of a segment is indexed. */
     static final int INDEX_STRIDE = 64;
 
@@ -175,9 +179,10 @@ final class Segment
             {
                 file.close();
             }
-            catch (final IOException ignored)
+            catch (final IOException ex)
             {
-                // read-only use is over; a failed close of a handle loses nothing
+                // closing writes nothing: durability never depended on it, and the handle is gone either way
+                LOG.warn("Closing WAL segment {} failed", path, ex);
             }
         }
     }

@@ -83,7 +83,7 @@ class WalCrashProperties
         crashAndReopen(steps, seed);
     }
 
-    @Property(tries = 20_000)
+    @Property(tries = 5_000)
     @Tag("stress")
     void reopenYieldsADenseDurablePrefixWithIdenticalBytesStress(
         @ForAll("steps") final List<Step> steps, @ForAll final long seed) throws Exception
