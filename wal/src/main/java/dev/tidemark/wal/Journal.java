@@ -118,6 +118,7 @@ final class Journal implements EventHandler<AppendEvent>
             final UnsafeBuffer frame = new UnsafeBuffer(ByteBuffer.allocateDirect(aligned));
             encode(frame, 0, event, lsn, frameLength);
             current.file().write(frame.byteBuffer().clear(), writeOffset);
+            lastStagedLsn = lsn;
             published(frame, 0, aligned, lsn);
         }
         else

@@ -102,7 +102,12 @@ final class WalWorkload
     void flush(final WriteAheadLog wal)
     {
         final long target = wal.lastAppendedLsn();
-        wal.flush();
+        if (!wal.awaitDurable(target, 30, java.util.concurrent.TimeUnit.SECONDS))
+        {
+            throw new AssertionError("flush to LSN " + target + " did not finish in 30 s: written "
+                + wal.writtenLsn() + ", durable " + wal.durableLsn() + ", last appended " + wal.lastAppendedLsn()
+                + ", open report " + wal.openReport());
+        }
         durableWatermark.accumulateAndGet(target, Math::max);
     }
 

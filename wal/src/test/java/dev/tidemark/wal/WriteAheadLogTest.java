@@ -118,6 +118,18 @@ class WriteAheadLogTest
     }
 
     @Test
+    void shouldForceALargeUnforcedRecordWhenAsked()
+    {
+        try (WriteAheadLog wal = WriteAheadLog.open(options().maxRecordSize(4 << 20).build()))
+        {
+            final long lsn = wal.append(1, payload(3, 3 << 20), Durability.NONE);
+            assertThat(wal.awaitDurable(lsn, 30, TimeUnit.SECONDS)).as("a flush covers a record written directly")
+                .isTrue();
+            assertThat(wal.durableLsn()).isEqualTo(lsn);
+        }
+    }
+
+    @Test
     void shouldKeepLsnsUniqueAndDenseUnderSixteenAppenders() throws Exception
     {
         final int threads = 16;
