@@ -133,15 +133,21 @@ final class Segment
      */
     int floorOffset(final long lsn)
     {
+        // The journal grows the index before it writes endOffset (volatile), so after this read a reader sees
+        // every entry of the frames published so far; entries past it, or a size larger than the array seen, are
+        // not trusted.
+        final int published = endOffset;
+        final int[] offsets = indexOffsets;
         final AtomicBuffer buffer = region.buffer();
         int low = 0;
-        int high = indexSize - 1;
+        int high = Math.min(indexSize, offsets.length) - 1;
         int found = SegmentDescriptor.HEADER_LENGTH;
         while (low <= high)
         {
             final int mid = (low + high) >>> 1;
-            final int offset = indexOffsets[mid];
-            if (buffer.getLong(offset + FrameDescriptor.LSN_OFFSET) <= lsn)
+            final int offset = offsets[mid];
+            if (offset >= SegmentDescriptor.HEADER_LENGTH && offset < published
+                && buffer.getLong(offset + FrameDescriptor.LSN_OFFSET) <= lsn)
             {
                 found = offset;
                 low = mid + 1;

@@ -76,7 +76,7 @@ class WalCrashProperties
             .ringSize(64).build();
     }
 
-    @Property(tries = 300)
+    @Property(tries = 1_000)
     void reopenYieldsADenseDurablePrefixWithIdenticalBytes(
         @ForAll("steps") final List<Step> steps, @ForAll final long seed) throws Exception
     {
@@ -147,7 +147,7 @@ class WalCrashProperties
         assertThat(fs.openMappingCount()).as("mappings left by close()").isZero();
     }
 
-    @Property(tries = 60)
+    @Property(tries = 200)
     void damageInsideForcedDataIsReportedNeverSkipped(
         @ForAll @IntRange(min = 3, max = 60) final int records, @ForAll final long seed,
         @ForAll @Size(min = 1, max = 1) final List<@IntRange(min = 0, max = 1_000_000) Integer> where)

@@ -11,6 +11,9 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.ReentrantLock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -38,8 +41,11 @@ import org.openjdk.jmh.infra.ThreadParams;
  *       two hand-offs (the peer's wake-up, then its own), so the median wake-up latency is p0.50 / 2.</li>
  * </ul>
  *
- * <p>Run: {@code java -jar bench/target/benchmarks.jar LockManagerBenchmark -f 1 -wi 3 -w 2 -i 5 -r 2 -prof gc}.
+ * <p>Run: {@code java -jar bench/target/benchmarks.jar LockManagerBenchmark -prof gc}.
  */
+@Fork(1)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
 @State(Scope.Benchmark)
 public class LockManagerBenchmark
 {
