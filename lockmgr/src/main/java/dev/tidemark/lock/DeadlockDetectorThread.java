@@ -1,5 +1,6 @@
 package dev.tidemark.lock;
 
+import dev.tidemark.util.Threads;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -49,21 +50,6 @@ final class DeadlockDetectorThread implements AutoCloseable
     {
         running = false;
         LockSupport.unpark(thread);
-        boolean interrupted = false;
-        while (thread.isAlive())
-        {
-            try
-            {
-                thread.join();
-            }
-            catch (final InterruptedException ex)
-            {
-                interrupted = true;
-            }
-        }
-        if (interrupted)
-        {
-            Thread.currentThread().interrupt();
-        }
+        Threads.joinUninterruptibly(thread);
     }
 }
