@@ -346,9 +346,14 @@ final class LogScanner
                     final int resync = nextValidFrame(buffer, offset + FrameDescriptor.ALIGNMENT, capacity, expected);
                     if (resync < 0)
                     {
+                        if (next == null)
+                        {
+                            return offset; // nothing valid follows: an ordinary trim
+                        }
                         discarded.add("skipped invalid bytes in " + segment.path() + " from offset " + offset
-                            + " to the segment's end");
-                        return next == null ? offset : -1;
+                            + " to the segment's end (missing LSNs from " + expected + ")");
+                        padToEnd(segment, offset);
+                        return -1;
                     }
                     final long resumed = buffer.getLong(resync + FrameDescriptor.LSN_OFFSET);
                     discarded.add("skipped invalid bytes in " + segment.path() + " at offsets " + offset + ".."
@@ -463,6 +468,20 @@ final class LogScanner
         buffer.putInt(from + FrameDescriptor.CRC_OFFSET, checksum.compute(buffer, from, length));
         buffer.putInt(from + FrameDescriptor.LENGTH_OFFSET, length);
         pendingForce.add(segment);
+    }
+
+    /** Covers the bytes from {@code from} to the end of the segment: a padding frame, or zeros if too short. */
+    private void padToEnd(final Segment segment, final int from)
+    {
+        if (segment.capacity() - from >= FrameDescriptor.HEADER_LENGTH)
+        {
+            pad(segment, from, segment.capacity());
+        }
+        else
+        {
+            segment.buffer().setMemory(from, segment.capacity() - from, (byte)0);
+            pendingForce.add(segment);
+        }
     }
 
     /** Zeroes everything from {@code end} to the last non-zero byte of the segment and forces the segment. */

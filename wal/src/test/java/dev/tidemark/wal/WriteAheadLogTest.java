@@ -282,6 +282,54 @@ class WriteAheadLogTest
     }
 
     @Test
+    void shouldSkipADamagedLastFrameOfASegmentThatHasASuccessor() throws IOException
+    {
+        try (WriteAheadLog wal = WriteAheadLog.open(options().build()))
+        {
+            for (int i = 0; i < 100; i++)
+            {
+                wal.append(0, payload(i, 1000), Durability.SYNC);
+            }
+            assertThat(wal.segmentPaths()).hasSizeGreaterThan(1);
+        }
+        final Path first = onlySegment();
+        long lastFrame = SegmentDescriptor.HEADER_LENGTH;
+        long framesInFirst = 0;
+        try (FileChannel channel = FileChannel.open(first, StandardOpenOption.READ))
+        {
+            final ByteBuffer length = ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            long at = SegmentDescriptor.HEADER_LENGTH;
+            while (at + FrameDescriptor.HEADER_LENGTH <= channel.size())
+            {
+                length.clear();
+                channel.read(length, at);
+                if (length.getInt(0) == 0)
+                {
+                    break;
+                }
+                lastFrame = at;
+                framesInFirst++;
+                at += FrameDescriptor.alignedLength(length.getInt(0));
+            }
+        }
+        writeBytes(first, lastFrame + FrameDescriptor.HEADER_LENGTH + 10, new byte[] {42});
+        final long damaged = lastFrame;
+        final long damagedLsn = framesInFirst;
+        assertThatThrownBy(() -> WriteAheadLog.open(options().build())).isInstanceOf(CorruptionException.class)
+            .satisfies(ex -> assertThat(((CorruptionException)ex).offset()).isEqualTo(damaged));
+        try (WriteAheadLog wal = WriteAheadLog.open(options().recoveryMode(RecoveryMode.SKIP_CORRUPTED).build());
+             WalCursor cursor = wal.cursor(1))
+        {
+            final List<Long> lsns = new ArrayList<>();
+            while (cursor.next())
+            {
+                lsns.add(cursor.lsn());
+            }
+            assertThat(lsns).hasSize(99).doesNotContain(damagedLsn);
+        }
+    }
+
+    @Test
     void shouldRefuseAnUnknownFormatVersion() throws IOException
     {
         try (WriteAheadLog wal = WriteAheadLog.open(options().build()))
