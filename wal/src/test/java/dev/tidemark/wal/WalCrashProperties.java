@@ -152,6 +152,20 @@ class WalCrashProperties
         @ForAll @IntRange(min = 3, max = 60) final int records, @ForAll final long seed,
         @ForAll @Size(min = 1, max = 1) final List<@IntRange(min = 0, max = 1_000_000) Integer> where)
     {
+        damageAndReopen(records, seed, where);
+    }
+
+    @Property(tries = 2_000)
+    @Tag("stress")
+    void damageInsideForcedDataIsReportedNeverSkippedStress(
+        @ForAll @IntRange(min = 3, max = 60) final int records, @ForAll final long seed,
+        @ForAll @Size(min = 1, max = 1) final List<@IntRange(min = 0, max = 1_000_000) Integer> where)
+    {
+        damageAndReopen(records, seed, where);
+    }
+
+    private void damageAndReopen(final int records, final long seed, final List<Integer> where)
+    {
         final SimulatedFileSystem fs = new SimulatedFileSystem(seed);
         final List<Path> segments;
         try (WriteAheadLog wal = WriteAheadLog.open(options(fs)))
