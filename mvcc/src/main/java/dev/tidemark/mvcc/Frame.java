@@ -23,6 +23,7 @@ final class Frame
     final int index;
     final ByteBuffer page;
     final UnsafeBuffer body;
+    final UnsafeBuffer whole;
     final ReentrantReadWriteLock latch = new ReentrantReadWriteLock();
     final CRC32C loadCrc = new CRC32C();
     final PageHandle shared;
@@ -46,6 +47,7 @@ final class Frame
         this.index = index;
         this.page = page;
         this.body = new UnsafeBuffer(page, PageLayout.HEADER_LENGTH, page.capacity() - PageLayout.HEADER_LENGTH);
+        this.whole = new UnsafeBuffer(page);
         this.shared = new PageHandle(pool, this, LatchMode.SHARED);
         this.exclusive = new PageHandle(pool, this, LatchMode.EXCLUSIVE);
     }

@@ -284,6 +284,29 @@ final class PageFile implements AutoCloseable
      */
     void scanFreePages(final LongConsumer free)
     {
+        scan((pageId, page, check) ->
+        {
+            if (check == PageLayout.Check.ZERO
+                || check == PageLayout.Check.VALID && PageLayout.type(page) == PageLayout.TYPE_FREE)
+            {
+                free.accept(pageId);
+            }
+            else
+            {
+                requireValid(pageId, page, check);
+            }
+        });
+    }
+
+    /** What {@link #scan} shows of each data page. */
+    interface PageVisitor
+    {
+        void visit(long pageId, ByteBuffer page, PageLayout.Check check);
+    }
+
+    /** Reads every data page on disk once, in 64-page reads, and shows it with the result of its checks. */
+    void scan(final PageVisitor visitor)
+    {
         final ByteBuffer chunk = ByteBuffer.allocateDirect(SCAN_PAGES * pageSize).order(ByteOrder.LITTLE_ENDIAN);
         final CRC32C crc = new CRC32C();
         for (long first = firstDataPage; first < pageCount; first += SCAN_PAGES)
@@ -303,16 +326,7 @@ final class PageFile implements AutoCloseable
             {
                 final long pageId = first + i;
                 final ByteBuffer page = PageLayout.slice(chunk, i * pageSize, pageSize);
-                final PageLayout.Check check = PageLayout.check(page, pageId, crc);
-                if (check == PageLayout.Check.ZERO
-                    || check == PageLayout.Check.VALID && PageLayout.type(page) == PageLayout.TYPE_FREE)
-                {
-                    free.accept(pageId);
-                }
-                else
-                {
-                    requireValid(pageId, page, check);
-                }
+                visitor.visit(pageId, page, PageLayout.check(page, pageId, crc));
             }
         }
     }

@@ -99,6 +99,12 @@ public final class PageHandle implements AutoCloseable
         pool.unpin(frame);
     }
 
+    /** @return the whole page, header included: what redo writes through. */
+    org.agrona.concurrent.UnsafeBuffer pageBuffer()
+    {
+        return frame.whole;
+    }
+
     Frame frame()
     {
         return frame;

@@ -160,20 +160,7 @@ public final class PageStore implements AutoCloseable
             throw new IllegalArgumentException("page type must be 16 to 255, was " + pageType);
         }
         requireOpen();
-        final long pageId;
-        synchronized (allocationLock)
-        {
-            if (freePages.isEmpty())
-            {
-                final long first = file.pageCount();
-                file.grow();
-                for (long id = first; id < file.pageCount(); id++)
-                {
-                    freePages.add(id);
-                }
-            }
-            pageId = freePages.pollFirst();
-        }
+        final long pageId = takeFreePage();
         final PageHandle handle = pool.pin(pageId, LatchMode.EXCLUSIVE, false);
         final Frame frame = handle.frame();
         PageLayout.format(frame.page, pageId, pageType);
@@ -187,6 +174,68 @@ public final class PageStore implements AutoCloseable
             throw ex;
         }
         return handle;
+    }
+
+    /**
+     * Takes a free page for a change that is about to be logged: the page is pinned EXCLUSIVE, reads as an empty
+     * page of type 0 and is not dirty. Log the change, apply it, then {@link PageHandle#markDirty(long)}; or give
+     * the page back with {@link #unreserve(PageHandle)} when the change is abandoned.
+     */
+    PageHandle reserve()
+    {
+        requireOpen();
+        final long pageId = takeFreePage();
+        try
+        {
+            return pool.pin(pageId, LatchMode.EXCLUSIVE, false);
+        }
+        catch (final RuntimeException ex)
+        {
+            synchronized (allocationLock)
+            {
+                freePages.add(pageId);
+            }
+            throw ex;
+        }
+    }
+
+    /** Gives back a page from {@link #reserve()} that was never marked dirty, and closes its handle. */
+    void unreserve(final PageHandle handle)
+    {
+        final Frame frame = handle.frame();
+        PageLayout.format(frame.page, frame.pageId, PageLayout.TYPE_NONE);
+        final long pageId = frame.pageId;
+        handle.close();
+        synchronized (allocationLock)
+        {
+            freePages.add(pageId);
+        }
+    }
+
+    private long takeFreePage()
+    {
+        synchronized (allocationLock)
+        {
+            if (freePages.isEmpty())
+            {
+                final long first = file.pageCount();
+                file.grow();
+                for (long id = first; id < file.pageCount(); id++)
+                {
+                    freePages.add(id);
+                }
+            }
+            return freePages.pollFirst();
+        }
+    }
+
+    /** @return whether page {@code pageId} is on the free list. */
+    boolean isFree(final long pageId)
+    {
+        synchronized (allocationLock)
+        {
+            return freePages.contains(pageId);
+        }
     }
 
     /**
@@ -244,6 +293,28 @@ public final class PageStore implements AutoCloseable
     public Map<Long, Long> dirtyPages()
     {
         return pool.dirtyPages();
+    }
+
+    /**
+     * Reads every data page on disk and reports, through {@code problems}, each that fails its checks or carries a
+     * page LSN above {@code durableLsn} (a page written ahead of the log).
+     */
+    void checkDisk(final long durableLsn, final java.util.function.Consumer<String> problems)
+    {
+        requireOpen();
+        file.scan((pageId, page, check) ->
+        {
+            if (check != PageLayout.Check.VALID && check != PageLayout.Check.ZERO)
+            {
+                problems.accept("page " + pageId + " of " + file.path() + " at byte offset "
+                    + pageId * file.pageSize() + " fails its check on disk: " + check);
+            }
+            else if (PageLayout.lsn(page) > durableLsn)
+            {
+                problems.accept("page " + pageId + " of " + file.path() + " carries LSN " + PageLayout.lsn(page)
+                    + " on disk, above the durable log end " + durableLsn);
+            }
+        });
     }
 
     BufferPool pool()

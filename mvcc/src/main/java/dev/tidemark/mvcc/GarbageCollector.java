@@ -1,0 +1,153 @@
+package dev.tidemark.mvcc;
+
+import dev.tidemark.FailStopException;
+import dev.tidemark.util.Threads;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+import org.agrona.MutableDirectBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The background garbage collector, thread {@code tidemark-mvcc-gc}: every interval it sweeps the trees that
+ * took new versions of existing keys since its last sweep. A sweep walks the leaves left to right, each under an
+ * exclusive latch, prunes what no live or future snapshot can see ({@link EntryWriter#pruneLeaf}) and merges a
+ * leaf left underfull with a sibling. Writers also prune a leaf they find full, before splitting it.
+ *
+ * <p>Threading: {@link #start()} and {@link #close()} from the owner; {@link #sweep} from the collector thread or
+ * any caller of {@link MvccStore#collectGarbage()}.
+ */
+final class GarbageCollector implements Runnable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(GarbageCollector.class);
+
+    private final MvccStore store;
+    private final long intervalNanos;
+    private volatile boolean stopped;
+    private Thread thread;
+
+    GarbageCollector(final MvccStore store, final Duration interval)
+    {
+        this.store = store;
+        this.intervalNanos = interval.toNanos();
+    }
+
+    void start()
+    {
+        if (intervalNanos == 0)
+        {
+            return;
+        }
+        thread = new Thread(this, "tidemark-mvcc-gc");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void run()
+    {
+        while (!stopped)
+        {
+            LockSupport.parkNanos(this, intervalNanos);
+            for (final BTree tree : store.trees())
+            {
+                if (stopped)
+                {
+                    return;
+                }
+                if (!tree.takeGarbageNote())
+                {
+                    continue;
+                }
+                try
+                {
+                    sweep(tree);
+                }
+                catch (final FailStopException ex)
+                {
+                    LOG.error("garbage collection stopped: the page store takes no more changes", ex);
+                    return;
+                }
+                catch (final RuntimeException ex)
+                {
+                    tree.noteGarbage();
+                    LOG.warn("garbage collection of tree {} failed; it is tried again", tree.name(), ex);
+                }
+            }
+        }
+    }
+
+    /** @return the entries changed in one sweep of {@code tree} */
+    int sweep(final BTree tree)
+    {
+        final Scratch scratch = store.scratch();
+        final PageStore pages = store.pages();
+        final MutableDirectBuffer key = scratch.gcKey;
+        int changed = 0;
+        boolean rebalanced = false;
+        long steps = 2 * pages.pageCount();
+        PageHandle leaf = tree.descendLeftmostExclusive();
+        try
+        {
+            while (steps-- > 0)
+            {
+                final MutableDirectBuffer body = leaf.body();
+                int keyLength = 0;
+                if (NodeLayout.count(body) > 0)
+                {
+                    final int entry = NodeLayout.entryOffset(body, 0);
+                    keyLength = NodeLayout.keyLength(body, entry);
+                    key.putBytes(0, body, NodeLayout.keyOffset(entry), keyLength);
+                }
+                changed += store.entries().pruneLeaf(tree, leaf, scratch);
+                if (!scratch.toFree.isEmpty())
+                {
+                    tree.freeChains(scratch.toFree, scratch);
+                }
+                final boolean underflow = !rebalanced && keyLength > 0 && leaf.pageId() != tree.rootPage()
+                    && NodeLayout.used(body) < tree.limits().underflow;
+                rebalanced = false;
+                if (underflow)
+                {
+                    leaf.close();
+                    leaf = null;
+                    store.smo().rebalance(tree, key, 0, keyLength);
+                    leaf = tree.descendExclusive(key, 0, keyLength);
+                    rebalanced = true;
+                    continue;
+                }
+                final long next = NodeLayout.link(body);
+                if (next == 0)
+                {
+                    break;
+                }
+                final PageHandle right = pages.pin(next, LatchMode.EXCLUSIVE);
+                leaf.close();
+                leaf = right;
+                if (leaf.pageType() != NodeLayout.TYPE_LEAF || NodeLayout.treeId(leaf.body()) != tree.id())
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            if (leaf != null)
+            {
+                leaf.close();
+            }
+        }
+        return changed;
+    }
+
+    void close()
+    {
+        stopped = true;
+        final Thread running = thread;
+        if (running != null)
+        {
+            LockSupport.unpark(running);
+            Threads.joinUninterruptibly(running);
+        }
+    }
+}

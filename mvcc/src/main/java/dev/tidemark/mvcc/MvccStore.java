@@ -1,0 +1,420 @@
+package dev.tidemark.mvcc;
+
+import dev.tidemark.CorruptionException;
+import dev.tidemark.TidemarkException;
+import dev.tidemark.wal.WalCursor;
+import dev.tidemark.wal.WriteAheadLog;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The MVCC page store: named trees (keyspaces) of versioned entries in one page file, every change logged to the
+ * write-ahead log before it is applied. Opens the {@link PageStore}, keeps the catalog (tree 0, rooted at the
+ * first data page: name to tree id and root page), runs the background garbage collector
+ * ({@code tidemark-mvcc-gc}) and undoes transactions through the log.
+ *
+ * <p>Call order: {@code MvccStore → BTree / TreeCursor → EntryWriter, TreeSmo → SmoBatch, Overflow → PageStore};
+ * the WAL is called by {@code EntryWriter} and {@code SmoBatch} (append) and by {@link #rollback} (read).
+ *
+ * <p>Thread-safe. {@link #close()} once no other thread uses the store.
+ */
+public final class MvccStore implements AutoCloseable
+{
+    static final long CATALOG_ID = 0;
+    private static final int CATALOG_VALUE_LENGTH = 24;
+    private static final int CATALOG_VERSION = 1;
+    private static final int MAX_NAME_LENGTH = 255;
+
+    private final PageStore pages;
+    private final WriteAheadLog wal;
+    private final CommitTable commits;
+    private final BTree.Limits limits;
+    private final Overflow overflow;
+    private final EntryWriter entries;
+    private final TreeSmo smo;
+    private final ThreadLocal<Scratch> scratch;
+    private final ConcurrentHashMap<String, BTree> byName = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, BTree> byId = new ConcurrentHashMap<>();
+    private final Object catalogLock = new Object();
+    private final BTree catalog;
+    private final GarbageCollector collector;
+    private long nextTreeId = CATALOG_ID + 1;
+    private volatile boolean closed;
+
+    private MvccStore(final MvccStoreOptions options, final PageStore pages, final WriteAheadLog wal,
+        final CommitTable commits)
+    {
+        this.pages = pages;
+        this.wal = wal;
+        this.commits = commits;
+        this.limits = new BTree.Limits(pages.bodySize());
+        this.overflow = new Overflow(pages, wal);
+        this.entries = new EntryWriter(this, wal);
+        this.smo = new TreeSmo(this, pages, wal);
+        this.scratch = ThreadLocal.withInitial(() -> new Scratch(pages));
+        this.catalog = new BTree(this, CATALOG_ID, "(catalog)", pages.firstDataPage());
+        this.collector = new GarbageCollector(this, options.gcInterval());
+    }
+
+    /**
+     * Opens the store of {@code options} (creating the page file and the catalog when absent); changes are logged
+     * to {@code wal}; {@code commits} tells which versions are committed.
+     *
+     * @throws CorruptionException naming file and offset when a page fails its checks
+     */
+    public static MvccStore open(final MvccStoreOptions options, final WriteAheadLog wal, final CommitTable commits)
+    {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(wal, "wal");
+        Objects.requireNonNull(commits, "commits");
+        final PageStore pages = PageStore.open(options.pages(), LogForce.of(wal));
+        try
+        {
+            final MvccStore store = new MvccStore(options, pages, wal, commits);
+            store.openCatalog();
+            store.collector.start();
+            return store;
+        }
+        catch (final RuntimeException ex)
+        {
+            try
+            {
+                pages.close();
+            }
+            catch (final RuntimeException suppressed)
+            {
+                ex.addSuppressed(suppressed);
+            }
+            throw ex;
+        }
+    }
+
+    private void openCatalog()
+    {
+        final long rootId = pages.firstDataPage();
+        final int type;
+        try (PageHandle root = pages.pin(rootId, LatchMode.SHARED))
+        {
+            type = root.pageType();
+            if ((type == NodeLayout.TYPE_LEAF || type == NodeLayout.TYPE_INNER)
+                && NodeLayout.treeId(root.body()) != CATALOG_ID)
+            {
+                throw corruption(rootId, "page " + rootId + " should be the catalog root but belongs to tree "
+                    + NodeLayout.treeId(root.body()));
+            }
+        }
+        if (type == PageLayout.TYPE_NONE || type == PageLayout.TYPE_FREE)
+        {
+            newRoot(CATALOG_ID, rootId);
+            wal.awaitDurable(wal.lastAppendedLsn());
+            return;
+        }
+        if (type != NodeLayout.TYPE_LEAF && type != NodeLayout.TYPE_INNER)
+        {
+            throw corruption(rootId, "page " + rootId + " should be the catalog root but has page type " + type);
+        }
+        try (TreeCursor cursor = catalog.cursor())
+        {
+            cursor.open(Snapshot.latest(CommitTable.SYSTEM_TRANSACTION), null, null, false);
+            while (cursor.next())
+            {
+                final String name = new String(cursor.keyBytes(), StandardCharsets.UTF_8);
+                final UnsafeBuffer value = new UnsafeBuffer(cursor.valueBytes());
+                if (value.capacity() != CATALOG_VALUE_LENGTH || value.getShort(0) != CATALOG_VERSION)
+                {
+                    throw corruption(rootId, "catalog entry of tree '" + name + "' has an unknown layout");
+                }
+                final long id = value.getLong(8);
+                register(new BTree(this, id, name, value.getLong(16)));
+                nextTreeId = Math.max(nextTreeId, id + 1);
+            }
+        }
+    }
+
+    /**
+     * Logs and applies an empty leaf as the root of tree {@code id}; expects page {@code expected} (or any when
+     * negative).
+     *
+     * @return the root page
+     */
+    private long newRoot(final long id, final long expected)
+    {
+        final Scratch s = scratch();
+        final org.agrona.MutableDirectBuffer image = s.smo.create(NodeLayout.TYPE_LEAF);
+        final long pageId = s.smo.pageIdOf(image);
+        if (expected >= 0 && pageId != expected)
+        {
+            s.smo.abandon();
+            throw corruption(expected, "the catalog root must be page " + expected + " but the free list offers "
+                + pageId);
+        }
+        NodeLayout.init(image, 0, id, 0);
+        s.smo.commit(wal, s.record);
+        return pageId;
+    }
+
+    private void register(final BTree tree)
+    {
+        byName.put(tree.name(), tree);
+        byId.put(tree.id(), tree);
+    }
+
+    /**
+     * Opens tree {@code name}, creating it durably (its root page and catalog entry forced to the log) when absent.
+     *
+     * @throws IllegalArgumentException when the name is empty or longer than 255 bytes in UTF-8
+     */
+    public BTree createTree(final String name)
+    {
+        Objects.requireNonNull(name, "name");
+        final byte[] key = name.getBytes(StandardCharsets.UTF_8);
+        if (key.length == 0 || key.length > MAX_NAME_LENGTH)
+        {
+            throw new IllegalArgumentException("tree name '" + name + "' is " + key.length + " bytes in UTF-8; "
+                + "names hold 1 to " + MAX_NAME_LENGTH);
+        }
+        synchronized (catalogLock)
+        {
+            requireWritable();
+            final BTree existing = byName.get(name);
+            if (existing != null)
+            {
+                return existing;
+            }
+            final long id = nextTreeId++;
+            final long root = newRoot(id, -1);
+            final UnsafeBuffer value = new UnsafeBuffer(new byte[CATALOG_VALUE_LENGTH]);
+            value.putShort(0, (short)CATALOG_VERSION);
+            value.putLong(8, id);
+            value.putLong(16, root);
+            catalog.put(WriteTxn.system(), key, value, CATALOG_VALUE_LENGTH);
+            wal.awaitDurable(wal.lastAppendedLsn());
+            final BTree tree = new BTree(this, id, name, root);
+            register(tree);
+            return tree;
+        }
+    }
+
+    /** @return the tree called {@code name}, if the store has it */
+    public Optional<BTree> tree(final String name)
+    {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    /** @return the names of the trees, in no particular order */
+    public List<String> treeNames()
+    {
+        return new ArrayList<>(byName.keySet());
+    }
+
+    List<BTree> trees()
+    {
+        final List<BTree> all = new ArrayList<>();
+        all.add(catalog);
+        all.addAll(byId.values());
+        return all;
+    }
+
+    /**
+     * Undoes the changes of {@code txn} logged after {@code toLsn} (0: all of them), newest first, reading them
+     * back from the log; each undo is logged as a compensation record, so that a rollback cut short by a crash is
+     * finished by recovery and never undone twice. A savepoint is the transaction's {@link WriteTxn#lastLsn()}.
+     */
+    public void rollback(final WriteTxn txn, final long toLsn)
+    {
+        Objects.requireNonNull(txn, "txn");
+        requireWritable();
+        long lsn = txn.lastLsn();
+        if (lsn <= toLsn)
+        {
+            return;
+        }
+        final EntryRecord record = new EntryRecord();
+        awaitWritten(lsn);
+        try (WalCursor cursor = wal.cursor(lsn))
+        {
+            while (lsn > toLsn)
+            {
+                awaitWritten(lsn);
+                cursor.seek(lsn);
+                if (!cursor.next() || cursor.lsn() != lsn)
+                {
+                    throw new TidemarkException("rollback of transaction " + txn.id() + " cannot read its log "
+                        + "record at LSN " + lsn + " (found " + cursor.lsn() + "); the log lost records it "
+                        + "acknowledged");
+                }
+                if (cursor.type() != LogRecordTypes.TREE_ENTRY)
+                {
+                    throw new TidemarkException("rollback of transaction " + txn.id() + " found a record of type "
+                        + cursor.type() + " at LSN " + lsn + ", which is not one of its changes");
+                }
+                record.wrap(cursor.payload(), 0, cursor.payloadLength());
+                if (record.txn() != txn.id())
+                {
+                    throw new TidemarkException("rollback of transaction " + txn.id() + " found a change of "
+                        + "transaction " + record.txn() + " at LSN " + lsn + " in its chain");
+                }
+                if (record.kind() == EntryRecord.KIND_COMPENSATION)
+                {
+                    lsn = record.undoNextLsn();
+                    continue;
+                }
+                final long prev = record.prevLsn();
+                final BTree tree = byId.get(record.treeId());
+                if (tree == null)
+                {
+                    throw new TidemarkException("rollback of transaction " + txn.id() + " found a change of tree "
+                        + record.treeId() + ", which the store does not have");
+                }
+                entries.undo(tree, txn, record);
+                lsn = prev;
+            }
+        }
+    }
+
+    private void awaitWritten(final long lsn)
+    {
+        while (wal.writtenLsn() < lsn)
+        {
+            final RuntimeException failure = wal.failure();
+            if (failure != null)
+            {
+                throw failure;
+            }
+            LockSupport.parkNanos(10_000);
+        }
+    }
+
+    /**
+     * Runs one garbage-collection sweep on the calling thread over every tree: versions no live or future snapshot
+     * can see are removed and underfull leaves merged.
+     *
+     * @return the entries changed
+     */
+    public int collectGarbage()
+    {
+        requireWritable();
+        int changed = 0;
+        for (final BTree tree : trees())
+        {
+            changed += collector.sweep(tree);
+        }
+        return changed;
+    }
+
+    /** A full structural check (see {@link TreeVerifier}); call it while no writer is active. */
+    public VerifyReport verify()
+    {
+        requireOpen();
+        return new TreeVerifier(this).verify();
+    }
+
+    /** @return the page store under the trees */
+    public PageStore pages()
+    {
+        return pages;
+    }
+
+    WriteAheadLog wal()
+    {
+        return wal;
+    }
+
+    CommitTable commits()
+    {
+        return commits;
+    }
+
+    BTree.Limits limits()
+    {
+        return limits;
+    }
+
+    Overflow overflow()
+    {
+        return overflow;
+    }
+
+    EntryWriter entries()
+    {
+        return entries;
+    }
+
+    TreeSmo smo()
+    {
+        return smo;
+    }
+
+    Scratch scratch()
+    {
+        return scratch.get();
+    }
+
+    BTree catalog()
+    {
+        return catalog;
+    }
+
+    CorruptionException corruption(final long pageId, final String problem)
+    {
+        return new CorruptionException(pages.path(), pageId * pages.pageSize(), problem);
+    }
+
+    void requireOpen()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("the MVCC store of " + pages.path() + " is closed");
+        }
+    }
+
+    void requireWritable()
+    {
+        requireOpen();
+    }
+
+    /** Stops the collector, then closes the page store (which writes every dirty page). */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        RuntimeException failure = null;
+        try
+        {
+            collector.close();
+        }
+        catch (final RuntimeException ex)
+        {
+            failure = ex;
+        }
+        try
+        {
+            pages.close();
+        }
+        catch (final RuntimeException ex)
+        {
+            if (failure == null)
+            {
+                failure = ex;
+            }
+            else
+            {
+                failure.addSuppressed(ex);
+            }
+        }
+        if (failure != null)
+        {
+            throw failure;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.tidemark.mvcc;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.LongArrayList;
+
+/**
+ * Reads and rewrites version chains ({@link ChainLayout}): which version a snapshot sees, and which versions no
+ * live snapshot can see any more.
+ */
+final class Versions
+{
+    /** What {@link #prune} returns when nothing of the entry is left to keep. */
+    static final int REMOVE_ENTRY = -1;
+
+    private Versions()
+    {
+    }
+
+    /**
+     * @return the offset of the newest version of {@code versions[offset, offset + length)} that {@code snapshot}
+     * sees, or -1 when it sees none
+     */
+    static int visible(final DirectBuffer versions, final int offset, final int length, final Snapshot snapshot,
+        final CommitTable commits)
+    {
+        final int end = offset + length;
+        int at = offset;
+        while (at < end)
+        {
+            if (snapshot.sees(ChainLayout.txn(versions, at), commits))
+            {
+                return at;
+            }
+            at += ChainLayout.versionLength(versions, at);
+        }
+        return -1;
+    }
+
+    /**
+     * Copies the versions that a live or future snapshot may still see to {@code out} at {@code outOffset}: all
+     * down to the newest version committed at or below {@code horizon}, which every snapshot sees, unless that
+     * one is a tombstone. Overflow values of dropped versions are added to {@code freed}.
+     *
+     * @return the bytes kept, or {@link #REMOVE_ENTRY} when none
+     */
+    static int prune(final DirectBuffer versions, final int offset, final int length, final CommitTable commits,
+        final long horizon, final MutableDirectBuffer out, final int outOffset, final LongArrayList freed)
+    {
+        final int end = offset + length;
+        int at = offset;
+        int keepEnd = end;
+        while (at < end)
+        {
+            final int next = at + ChainLayout.versionLength(versions, at);
+            if (isSettled(ChainLayout.txn(versions, at), commits, horizon))
+            {
+                keepEnd = ChainLayout.isTombstone(versions, at) ? at : next;
+                break;
+            }
+            at = next;
+        }
+        for (int drop = keepEnd; drop < end; drop += ChainLayout.versionLength(versions, drop))
+        {
+            if (ChainLayout.isOverflow(versions, drop))
+            {
+                freed.addLong(ChainLayout.overflowPage(versions, drop));
+            }
+        }
+        final int kept = keepEnd - offset;
+        if (kept == 0)
+        {
+            return REMOVE_ENTRY;
+        }
+        out.putBytes(outOffset, versions, offset, kept);
+        return kept;
+    }
+
+    /** @return whether {@link #prune} would drop anything of the chain. */
+    static boolean isPrunable(final DirectBuffer versions, final int offset, final int length,
+        final CommitTable commits, final long horizon)
+    {
+        final int end = offset + length;
+        int at = offset;
+        while (at < end)
+        {
+            final int next = at + ChainLayout.versionLength(versions, at);
+            if (isSettled(ChainLayout.txn(versions, at), commits, horizon))
+            {
+                return next < end || ChainLayout.isTombstone(versions, at);
+            }
+            at = next;
+        }
+        return false;
+    }
+
+    /** @return whether every live and future snapshot sees versions of {@code txn}. */
+    static boolean isSettled(final long txn, final CommitTable commits, final long horizon)
+    {
+        return txn == CommitTable.SYSTEM_TRANSACTION || commits.commitTimestamp(txn) <= horizon;
+    }
+
+    /** @return the number of versions in the chain. */
+    static int count(final DirectBuffer versions, final int offset, final int length)
+    {
+        int count = 0;
+        for (int at = offset; at < offset + length; at += ChainLayout.versionLength(versions, at))
+        {
+            count++;
+        }
+        return count;
+    }
+}

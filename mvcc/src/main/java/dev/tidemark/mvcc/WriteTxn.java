@@ -1,0 +1,54 @@
+package dev.tidemark.mvcc;
+
+/**
+ * A writer's log chain: its transaction id and the LSN of the last record it wrote, which the next record points
+ * back to (prev LSN) so that rollback and recovery walk a transaction's records backwards. The transaction layer
+ * keeps one per writing transaction. Not thread-safe: one thread writes through it at a time.
+ */
+public final class WriteTxn
+{
+    private final long id;
+    private long lastLsn;
+
+    /** @param id the transaction id, above {@link CommitTable#SYSTEM_TRANSACTION} */
+    public WriteTxn(final long id)
+    {
+        if (id <= CommitTable.SYSTEM_TRANSACTION)
+        {
+            throw new IllegalArgumentException("transaction ids start at 1, was " + id);
+        }
+        this.id = id;
+    }
+
+    private WriteTxn(final long id, final boolean system)
+    {
+        this.id = id;
+    }
+
+    static WriteTxn system()
+    {
+        return new WriteTxn(CommitTable.SYSTEM_TRANSACTION, true);
+    }
+
+    public long id()
+    {
+        return id;
+    }
+
+    /** @return the LSN of the last record of this transaction, 0 before the first; a savepoint is this value. */
+    public long lastLsn()
+    {
+        return lastLsn;
+    }
+
+    void lastLsn(final long lsn)
+    {
+        lastLsn = lsn;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "WriteTxn[" + id + ", last LSN " + lastLsn + "]";
+    }
+}
