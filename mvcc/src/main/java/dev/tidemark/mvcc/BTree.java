@@ -34,6 +34,7 @@ public final class BTree
     private final long root;
     private final Limits limits;
     private final ThreadLocal<UnsafeBuffer> keyViews = ThreadLocal.withInitial(UnsafeBuffer::new);
+    private final ThreadLocal<ExpandableArrayBuffer> values = ThreadLocal.withInitial(ExpandableArrayBuffer::new);
     private volatile boolean garbage;
 
     BTree(final MvccStore store, final long id, final String name, final long root)
@@ -83,7 +84,8 @@ public final class BTree
     /** @return the value {@code snapshot} sees for {@code key}, or null when it sees none. */
     public byte[] get(final Snapshot snapshot, final byte[] key)
     {
-        final ExpandableArrayBuffer value = new ExpandableArrayBuffer(128);
+        Objects.requireNonNull(key, "key");
+        final ExpandableArrayBuffer value = values.get();
         final int length = get(snapshot, wrapKey(key), 0, key.length, value, 0);
         if (length < 0)
         {

@@ -201,6 +201,42 @@ public final class MvccStore implements AutoCloseable
         }
     }
 
+    /**
+     * Drops tree {@code name}: its catalog entry goes first (forced to the log), then every page of it is freed. A
+     * crash in between leaves unreachable pages, never a catalog entry pointing at freed ones. The caller makes
+     * sure no one uses the tree any more.
+     *
+     * @throws IllegalArgumentException when there is no such tree
+     */
+    public void dropTree(final String name)
+    {
+        Objects.requireNonNull(name, "name");
+        synchronized (catalogLock)
+        {
+            requireWritable();
+            final BTree tree = byName.get(name);
+            if (tree == null)
+            {
+                throw new IllegalArgumentException("there is no tree named '" + name + "'");
+            }
+            catalog.delete(WriteTxn.system(), name.getBytes(StandardCharsets.UTF_8));
+            wal.awaitDurable(wal.lastAppendedLsn());
+            byName.remove(name);
+            byId.remove(tree.id());
+            final org.agrona.collections.LongArrayList all = new org.agrona.collections.LongArrayList();
+            new TreePages(this).collect(tree, all);
+            final Scratch s = scratch();
+            for (int from = 0; from < all.size(); from += 512)
+            {
+                for (int i = from; i < Math.min(all.size(), from + 512); i++)
+                {
+                    s.smo.free(all.getLong(i));
+                }
+                s.smo.commit(wal, s.record);
+            }
+        }
+    }
+
     /** @return the tree called {@code name}, if the store has it */
     public Optional<BTree> tree(final String name)
     {

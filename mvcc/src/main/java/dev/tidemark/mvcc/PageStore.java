@@ -177,8 +177,8 @@ public final class PageStore implements AutoCloseable
     }
 
     /**
-     * Takes a free page for a change that is about to be logged: the page is pinned EXCLUSIVE, reads as an empty
-     * page of type 0 and is not dirty. Log the change, apply it, then {@link PageHandle#markDirty(long)}; or give
+     * Takes a free page for a change that is about to be logged: the page is pinned EXCLUSIVE; its bytes are those
+     * of a free page (zeros, or a FREE page still cached); a change must rewrite it whole. Log the change, apply it, then {@link PageHandle#markDirty(long)}; or give
      * the page back with {@link #unreserve(PageHandle)} when the change is abandoned.
      */
     PageHandle reserve()
@@ -199,11 +199,14 @@ public final class PageStore implements AutoCloseable
         }
     }
 
-    /** Gives back a page from {@link #reserve()} that was never marked dirty, and closes its handle. */
+    /** Gives back a page from {@link #reserve()} whose change was never logged, and closes its handle. */
     void unreserve(final PageHandle handle)
     {
         final Frame frame = handle.frame();
-        PageLayout.format(frame.page, frame.pageId, PageLayout.TYPE_NONE);
+        final long lsn = frame.pageLsn();
+        // a page still cached from its free goes back as it was: FREE at its LSN; a page read as zeros stays so
+        PageLayout.format(frame.page, frame.pageId, lsn > 0 ? PageLayout.TYPE_FREE : PageLayout.TYPE_NONE);
+        frame.page.putLong(PageLayout.LSN_OFFSET, lsn);
         final long pageId = frame.pageId;
         handle.close();
         synchronized (allocationLock)

@@ -37,6 +37,7 @@ public final class TreeCursor implements AutoCloseable
     private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer valueView = new UnsafeBuffer(0, 0);
     private Snapshot snapshot;
+    private java.util.function.LongConsumer newer;
     private boolean descending;
     private boolean positioned;
     private boolean done = true;
@@ -83,6 +84,15 @@ public final class TreeCursor implements AutoCloseable
         tree.checkKey(key.length);
         into.putBytes(0, key);
         return key.length;
+    }
+
+    /**
+     * Asks to be told, for every entry the scan passes, the writer of its newest version when the snapshot does not
+     * see that version (serializable isolation tracks such read-write conflicts). Null turns it off.
+     */
+    public void observeNewer(final java.util.function.LongConsumer observer)
+    {
+        this.newer = observer;
     }
 
     /** @return whether the cursor moved to another entry the snapshot sees */
@@ -349,6 +359,10 @@ public final class TreeCursor implements AutoCloseable
             length = spillLengths[index];
         }
         final int version = Versions.visible(versions, offset, length, snapshot, tree.store().commits());
+        if (newer != null && version != offset && length > 0)
+        {
+            newer.accept(ChainLayout.txn(versions, offset));
+        }
         if (version < 0 || ChainLayout.isTombstone(versions, version))
         {
             return false;

@@ -441,7 +441,7 @@ final class TreeSmo
             return false;
         }
         final MutableDirectBuffer left = smo.edit(leftHandle);
-        final MutableDirectBuffer right = smo.edit(rightHandle);
+        final MutableDirectBuffer right = smo.current(rightHandle);
         final MutableDirectBuffer parentImage = smo.edit(parentHandle);
         if (!leaf)
         {
@@ -455,6 +455,7 @@ final class TreeSmo
             NodeLayout.link(left, NodeLayout.link(right));
         }
         NodeLayout.remove(parentImage, separatorIndex);
+        smo.forget(rightHandle);
         smo.free(rightHandle.pageId());
         return true;
     }
