@@ -1,5 +1,6 @@
 package dev.tidemark.io;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,4 +48,12 @@ public interface FileIo
 
     /** Makes the creations, renames and deletions inside {@code directory} durable. */
     void forceDirectory(Path directory) throws IOException;
+
+    /**
+     * Takes an exclusive lock on {@code file} (created when missing) that other processes see, for as long as the
+     * returned handle stays open.
+     *
+     * @return the lock, or null when another process (or another holder in this one) has it
+     */
+    Closeable tryLock(Path file) throws IOException;
 }

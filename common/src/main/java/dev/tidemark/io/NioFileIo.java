@@ -1,9 +1,12 @@
 package dev.tidemark.io;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -310,5 +313,42 @@ public final class NioFileIo implements FileIo
         {
             IoUtil.unmap(mapped);
         }
+    }
+
+    @Override
+    public Closeable tryLock(final Path file) throws IOException
+    {
+        final FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        final FileLock lock;
+        try
+        {
+            lock = channel.tryLock();
+        }
+        catch (final OverlappingFileLockException ex)
+        {
+            channel.close();
+            return null;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            channel.close();
+            throw ex;
+        }
+        if (lock == null)
+        {
+            channel.close();
+            return null;
+        }
+        return () ->
+        {
+            try
+            {
+                lock.release();
+            }
+            finally
+            {
+                channel.close();
+            }
+        };
     }
 }

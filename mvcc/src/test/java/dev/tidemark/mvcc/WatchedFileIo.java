@@ -155,4 +155,10 @@ final class WatchedFileIo implements FileIo
     {
         delegate.forceDirectory(directory);
     }
+
+    @Override
+    public java.io.Closeable tryLock(final Path file) throws IOException
+    {
+        return delegate.tryLock(file);
+    }
 }

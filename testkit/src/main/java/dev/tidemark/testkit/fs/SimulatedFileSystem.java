@@ -40,6 +40,7 @@ public final class SimulatedFileSystem implements FileIo
 {
     private final Kernel kernel;
     private final Namespace namespace;
+    private final Set<Path> heldLocks = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private long nextInode;
 
     /** A file system with unlimited capacity and {@link FailedForce#DROP_PENDING}; only roots exist. */
@@ -233,6 +234,22 @@ public final class SimulatedFileSystem implements FileIo
             requireDirectory(path);
             namespace.force(path);
         }
+    }
+
+    /**
+     * Locks are held in this instance only: they stand for the locks of the one simulated process, and a
+     * {@link #crash} (a reboot) drops them all. The lock file is created like any file.
+     */
+    @Override
+    public java.io.Closeable tryLock(final Path file) throws IOException
+    {
+        final Path path = normalise(file);
+        open(path, OpenMode.CREATE).close();
+        if (!heldLocks.add(path))
+        {
+            return null;
+        }
+        return () -> heldLocks.remove(path);
     }
 
     /** @return the fault injector of this instance: operation counts, failure rules and the crash point. */
