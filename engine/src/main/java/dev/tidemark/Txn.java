@@ -1,0 +1,618 @@
+package dev.tidemark;
+
+import dev.tidemark.lock.LockManager;
+import dev.tidemark.lock.LockMode;
+import dev.tidemark.lock.LockOwner;
+import dev.tidemark.lock.LockResult;
+import dev.tidemark.lock.LockTarget;
+import dev.tidemark.mvcc.BTree;
+import dev.tidemark.mvcc.CommitTable;
+import dev.tidemark.mvcc.Snapshot;
+import dev.tidemark.mvcc.TreeCursor;
+import dev.tidemark.mvcc.WriteTxn;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The engine's {@link Transaction}. Reads use the transaction's snapshot (or, under READ_COMMITTED, the latest
+ * committed state at each operation) and never lock; writes take the row's exclusive lock, check for a newer
+ * committed version (first updater wins, under SNAPSHOT and SERIALIZABLE) and push a version into the tree.
+ * Commit writes a commit record through the log's ring (forced as the durability asks), publishes the commit
+ * timestamp, then releases the locks. Rollback undoes through the log with compensation records.
+ *
+ * <p>Not thread-safe: one thread at a time, as {@link Transaction} says. The read timestamp is the one field other
+ * threads touch (the horizon computation may pin it while the transaction begins).
+ */
+final class Txn implements Transaction
+{
+    private static final VarHandle READ_TIMESTAMP;
+
+    static
+    {
+        try
+        {
+            READ_TIMESTAMP = MethodHandles.lookup().findVarHandle(Txn.class, "readTimestamp", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    private enum State
+    {
+        ACTIVE,
+        COMMITTED,
+        ROLLED_BACK,
+        ABORTED
+    }
+
+    private final Database db;
+    private final IsolationLevel isolation;
+    private final Durability durability;
+    private final long lockTimeoutNanos;
+    private final boolean readOnly;
+    private long id;
+    int slot;
+    @SuppressWarnings("unused")
+    private volatile long readTimestamp = TxnManager.PENDING;
+    private Snapshot snapshot;
+    private Snapshot latest;
+    private WriteTxn writeTxn;
+    private LockOwner owner;
+    private LockTarget target;
+    private Ssi.State ssi;
+    private List<TxnCursor> cursors;
+    private State state = State.ACTIVE;
+    private String endReason;
+    private long firstLsn;
+
+    Txn(final Database db, final IsolationLevel isolation, final Durability durability, final long lockTimeoutNanos,
+        final boolean readOnly)
+    {
+        this.db = db;
+        this.isolation = isolation;
+        this.durability = durability;
+        this.lockTimeoutNanos = lockTimeoutNanos;
+        this.readOnly = readOnly;
+    }
+
+    void assignId(final long id)
+    {
+        this.id = id;
+    }
+
+    /** Sets the read timestamp to {@code timestamp} unless it is set already. @return the read timestamp */
+    long pinReadTimestamp(final long timestamp)
+    {
+        READ_TIMESTAMP.compareAndSet(this, TxnManager.PENDING, timestamp);
+        return (long)READ_TIMESTAMP.getVolatile(this);
+    }
+
+    /** Called once registered: fixes the snapshot. */
+    void started()
+    {
+        final long readTs = (long)READ_TIMESTAMP.getVolatile(this);
+        snapshot = Snapshot.at(readTs, id);
+        if (isolation == IsolationLevel.SERIALIZABLE)
+        {
+            ssi = db.ssi().begin(id, readTs);
+        }
+    }
+
+    boolean wrote()
+    {
+        return writeTxn != null;
+    }
+
+    /** @return the LSN of the first record of this transaction, 0 before it wrote */
+    long firstLsn()
+    {
+        return firstLsn;
+    }
+
+    @Override
+    public long id()
+    {
+        return id;
+    }
+
+    @Override
+    public IsolationLevel isolation()
+    {
+        return isolation;
+    }
+
+    @Override
+    public boolean isActive()
+    {
+        return state == State.ACTIVE;
+    }
+
+    // --------------------------------------------------------------------------------------------- reads
+
+    @Override
+    public byte[] get(final Keyspace keyspace, final byte[] key)
+    {
+        final BTree tree = usable(keyspace);
+        checkKey(key);
+        if (ssi != null)
+        {
+            db.ssi().readKey(ssi, keyspace.id(), key);
+        }
+        final byte[] value = tree.get(readSnapshot(), key);
+        if (ssi != null)
+        {
+            noteNewerWriter(tree, key);
+        }
+        return value;
+    }
+
+    @Override
+    public byte[] getForUpdate(final Keyspace keyspace, final byte[] key)
+    {
+        final BTree tree = usable(keyspace);
+        checkKey(key);
+        requireWritable("lock a key for update");
+        lockRow(keyspace, key);
+        checkWriteConflict(tree, keyspace, key);
+        if (ssi != null)
+        {
+            db.ssi().readKey(ssi, keyspace.id(), key);
+        }
+        return tree.get(latestSnapshot(), key);
+    }
+
+    private Snapshot readSnapshot()
+    {
+        return isolation == IsolationLevel.READ_COMMITTED ? latestSnapshot() : snapshot;
+    }
+
+    private Snapshot latestSnapshot()
+    {
+        if (latest == null)
+        {
+            latest = Snapshot.latest(id);
+        }
+        return latest;
+    }
+
+    private void noteNewerWriter(final BTree tree, final byte[] key)
+    {
+        final long writer = tree.newestWriter(key);
+        if (writer > 0 && writer != id && db.txns().commitTimestamp(writer) > snapshot.readTimestamp())
+        {
+            guard(() -> db.ssi().sawNewerVersion(ssi, writer));
+        }
+    }
+
+    @Override
+    public Cursor scan(final Keyspace keyspace, final byte[] fromInclusive, final byte[] toExclusive)
+    {
+        return open(keyspace, fromInclusive, toExclusive, false);
+    }
+
+    @Override
+    public Cursor scanDescending(final Keyspace keyspace, final byte[] fromInclusive, final byte[] toExclusive)
+    {
+        return open(keyspace, fromInclusive, toExclusive, true);
+    }
+
+    private Cursor open(final Keyspace keyspace, final byte[] from, final byte[] to, final boolean descending)
+    {
+        final BTree tree = usable(keyspace);
+        if (from != null)
+        {
+            checkKey(from);
+        }
+        if (to != null)
+        {
+            checkKey(to);
+        }
+        if (ssi != null)
+        {
+            db.ssi().readRange(ssi, keyspace.id(), from, to);
+        }
+        final Snapshot view = isolation == IsolationLevel.READ_COMMITTED
+            ? Snapshot.at(db.txns().visibleTimestamp(), id) : snapshot;
+        final TreeCursor cursor = tree.cursor();
+        if (ssi != null)
+        {
+            final long readTs = view.readTimestamp();
+            cursor.observeNewer(writer ->
+            {
+                if (writer != id && db.txns().commitTimestamp(writer) > readTs)
+                {
+                    guard(() -> db.ssi().sawNewerVersion(ssi, writer));
+                }
+            });
+        }
+        cursor.open(view, from, to, descending);
+        final TxnCursor result = new TxnCursor(this, cursor);
+        if (cursors == null)
+        {
+            cursors = new ArrayList<>();
+        }
+        cursors.add(result);
+        return result;
+    }
+
+    /** Called by a cursor before each move. */
+    void checkCursor()
+    {
+        requireActive();
+        db.requireOpen();
+    }
+
+    void cursorClosed(final TxnCursor cursor)
+    {
+        if (cursors != null)
+        {
+            cursors.remove(cursor);
+        }
+    }
+
+    // -------------------------------------------------------------------------------------------- writes
+
+    @Override
+    public void put(final Keyspace keyspace, final byte[] key, final byte[] value)
+    {
+        final BTree tree = usable(keyspace);
+        checkKey(key);
+        Objects.requireNonNull(value, "value");
+        if (value.length > db.options().maxValueLength())
+        {
+            throw new IllegalArgumentException("value of " + value.length + " bytes; the limit is "
+                + db.options().maxValueLength() + " (DatabaseOptions.maxValueLength)");
+        }
+        requireWritable("put");
+        lockRow(keyspace, key);
+        checkWriteConflict(tree, keyspace, key);
+        becomeWriter();
+        guard(() -> tree.put(writeTxn, key, value));
+        noteFirstLsn();
+        wroteKey(keyspace, key);
+    }
+
+    @Override
+    public boolean delete(final Keyspace keyspace, final byte[] key)
+    {
+        final BTree tree = usable(keyspace);
+        checkKey(key);
+        requireWritable("delete");
+        lockRow(keyspace, key);
+        checkWriteConflict(tree, keyspace, key);
+        if (ssi != null)
+        {
+            db.ssi().readKey(ssi, keyspace.id(), key);
+        }
+        final boolean existed = tree.get(readSnapshot(), key) != null;
+        becomeWriter();
+        final boolean[] wrote = new boolean[1];
+        guard(() -> wrote[0] = tree.delete(writeTxn, key));
+        if (wrote[0])
+        {
+            noteFirstLsn();
+            wroteKey(keyspace, key);
+        }
+        return existed;
+    }
+
+    private void wroteKey(final Keyspace keyspace, final byte[] key)
+    {
+        if (ssi != null)
+        {
+            guard(() -> db.ssi().wrote(ssi, keyspace.id(), key));
+        }
+    }
+
+    private void becomeWriter()
+    {
+        if (writeTxn == null)
+        {
+            writeTxn = new WriteTxn(id);
+            db.txns().becameWriter(this);
+        }
+    }
+
+    /** Records the LSN of the first write, below which the log must be kept while this transaction runs. */
+    private void noteFirstLsn()
+    {
+        if (firstLsn == 0 && writeTxn != null)
+        {
+            firstLsn = writeTxn.lastLsn();
+        }
+    }
+
+    private void checkWriteConflict(final BTree tree, final Keyspace keyspace, final byte[] key)
+    {
+        if (isolation == IsolationLevel.READ_COMMITTED)
+        {
+            return;
+        }
+        final long writer = tree.newestWriter(key);
+        if (writer > 0 && writer != id)
+        {
+            final long committedAt = db.txns().commitTimestamp(writer);
+            if (committedAt != CommitTable.NOT_COMMITTED && committedAt > snapshot.readTimestamp())
+            {
+                abort(new SerializationFailureException(id, "transaction " + id + " cannot write key "
+                    + Keys.render(key) + " of keyspace " + keyspace.name() + ": transaction " + writer
+                    + " committed a newer version after this transaction's snapshot (first updater wins); retry"));
+            }
+        }
+    }
+
+    private void lockRow(final Keyspace keyspace, final byte[] key)
+    {
+        if (owner == null)
+        {
+            owner = db.locks().newOwner(id);
+            target = new LockTarget();
+        }
+        target.row((int)keyspace.id(), key);
+        final LockResult result = db.locks().acquire(owner, target, LockMode.X,
+            lockTimeoutNanos == 0 ? 0 : Math.min(lockTimeoutNanos, LockManager.NO_TIMEOUT - 1));
+        switch (result)
+        {
+            case GRANTED:
+                return;
+            case TIMEOUT:
+                db.count(Database.LOCK_TIMEOUTS);
+                abort(new LockTimeoutException(id, "transaction " + id + " waited longer than its lock timeout of "
+                    + lockTimeoutNanos / 1_000_000 + " ms for key " + Keys.render(key) + " of keyspace "
+                    + keyspace.name() + "; it was rolled back"));
+                return;
+            case DEADLOCK:
+                db.count(Database.DEADLOCKS);
+                abort(new DeadlockException(id, "transaction " + id + " was chosen as the victim of a deadlock "
+                    + "while waiting for key " + Keys.render(key) + " of keyspace " + keyspace.name()
+                    + "; it was rolled back"));
+                return;
+            case INTERRUPTED:
+                Thread.currentThread().interrupt();
+                abort(new TransactionAbortedException(id, "transaction " + id + " was interrupted while waiting "
+                    + "for a lock; it was rolled back", false));
+                return;
+            default:
+                abort(new TransactionAbortedException(id, "transaction " + id + " lost its lock request ("
+                    + result + "); it was rolled back", true));
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------- savepoints
+
+    @Override
+    public Savepoint savepoint()
+    {
+        requireActive();
+        db.requireOpen();
+        return new Savepoint(this, writeTxn == null ? 0 : writeTxn.lastLsn());
+    }
+
+    @Override
+    public void rollbackTo(final Savepoint savepoint)
+    {
+        Objects.requireNonNull(savepoint, "savepoint");
+        requireActive();
+        db.requireOpen();
+        if (savepoint.owner() != this)
+        {
+            throw new IllegalArgumentException(savepoint + " belongs to another transaction than " + id);
+        }
+        if (writeTxn != null)
+        {
+            guard(() -> db.store().rollback(writeTxn, savepoint.lsn()));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ endings
+
+    @Override
+    public void commit()
+    {
+        requireActive();
+        db.requireOpen();
+        closeCursors();
+        if (ssi != null)
+        {
+            guard(() -> db.ssi().beginCommit(ssi));
+        }
+        long commitTimestamp = 0;
+        if (writeTxn != null)
+        {
+            final UnsafeBuffer record = new UnsafeBuffer(new byte[TxnRecords.LENGTH]);
+            TxnRecords.write(record, id, writeTxn.lastLsn(), System.currentTimeMillis());
+            try
+            {
+                db.wal().append(TxnRecords.COMMIT, record, 0, TxnRecords.LENGTH, durability);
+            }
+            catch (final RuntimeException ex)
+            {
+                endAfterFailure(ex);
+                throw ex;
+            }
+            commitTimestamp = db.txns().publishCommit(this);
+        }
+        state = State.COMMITTED;
+        if (ssi != null)
+        {
+            db.ssi().committed(ssi, commitTimestamp == 0 ? db.txns().visibleTimestamp() : commitTimestamp,
+                db.txns().pruneHorizon());
+        }
+        releaseLocks();
+        db.txns().end(this);
+        db.count(Database.COMMITTED);
+    }
+
+    @Override
+    public void rollback()
+    {
+        requireActive();
+        end(State.ROLLED_BACK, "it was rolled back");
+    }
+
+    @Override
+    public void close()
+    {
+        if (state == State.ACTIVE)
+        {
+            end(State.ROLLED_BACK, "it was rolled back by close()");
+        }
+    }
+
+    /** Rolls back at once and rethrows {@code cause}; the transaction is dead from now on. */
+    private void abort(final TransactionAbortedException cause)
+    {
+        if (cause instanceof SerializationFailureException)
+        {
+            db.count(Database.SERIALIZATION_FAILURES);
+        }
+        try
+        {
+            end(State.ABORTED, cause.getMessage());
+        }
+        catch (final RuntimeException ex)
+        {
+            cause.addSuppressed(ex);
+        }
+        throw cause;
+    }
+
+    /** Runs a step that may fail with an abort: a {@link TransactionAbortedException} ends the transaction. */
+    private void guard(final Runnable step)
+    {
+        try
+        {
+            step.run();
+        }
+        catch (final TransactionAbortedException ex)
+        {
+            abort(ex);
+        }
+    }
+
+    private void endAfterFailure(final RuntimeException failure)
+    {
+        try
+        {
+            end(State.ABORTED, "its commit failed: " + failure.getMessage());
+        }
+        catch (final RuntimeException ex)
+        {
+            failure.addSuppressed(ex);
+        }
+    }
+
+    private void end(final State ending, final String reason)
+    {
+        state = ending;
+        endReason = reason;
+        closeCursors();
+        RuntimeException failure = null;
+        try
+        {
+            if (writeTxn != null && writeTxn.lastLsn() > 0)
+            {
+                db.store().rollback(writeTxn, 0);
+                final UnsafeBuffer record = new UnsafeBuffer(new byte[TxnRecords.LENGTH]);
+                TxnRecords.write(record, id, writeTxn.lastLsn(), System.currentTimeMillis());
+                db.wal().append(TxnRecords.ABORT, record, 0, TxnRecords.LENGTH, Durability.NONE);
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            failure = ex;
+        }
+        if (ssi != null)
+        {
+            db.ssi().aborted(ssi, db.txns().pruneHorizon());
+        }
+        releaseLocks();
+        db.txns().endAborted(this);
+        db.count(Database.ROLLED_BACK);
+        if (failure != null)
+        {
+            throw failure;
+        }
+    }
+
+    private void releaseLocks()
+    {
+        if (owner != null)
+        {
+            db.locks().releaseAll(owner);
+        }
+    }
+
+    private void closeCursors()
+    {
+        if (cursors != null)
+        {
+            for (final TxnCursor cursor : new ArrayList<>(cursors))
+            {
+                cursor.close();
+            }
+            cursors.clear();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------- checks
+
+    private BTree usable(final Keyspace keyspace)
+    {
+        requireActive();
+        db.requireOpen();
+        Objects.requireNonNull(keyspace, "keyspace");
+        if (keyspace.database() != db)
+        {
+            throw new IllegalArgumentException(keyspace + " belongs to another database");
+        }
+        if (keyspace.isDropped())
+        {
+            throw new IllegalStateException(keyspace + " was dropped");
+        }
+        if (ssi != null)
+        {
+            guard(() -> db.ssi().check(ssi));
+        }
+        return keyspace.tree();
+    }
+
+    private void requireActive()
+    {
+        if (state != State.ACTIVE)
+        {
+            throw new IllegalStateException("transaction " + id + " is no longer active: " + (state == State.COMMITTED
+                ? "it committed" : endReason));
+        }
+    }
+
+    private void requireWritable(final String what)
+    {
+        if (readOnly)
+        {
+            throw new IllegalStateException("transaction " + id + " is read-only and cannot " + what);
+        }
+    }
+
+    private static void checkKey(final byte[] key)
+    {
+        Objects.requireNonNull(key, "key");
+        if (key.length == 0 || key.length > Keys.MAX_KEY_LENGTH)
+        {
+            throw new IllegalArgumentException("key of " + key.length + " bytes; keys hold 1 to "
+                + Keys.MAX_KEY_LENGTH + " bytes");
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "Transaction[" + id + ", " + isolation + ", " + state + "]";
+    }
+}

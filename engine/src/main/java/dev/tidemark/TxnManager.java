@@ -1,0 +1,289 @@
+package dev.tidemark;
+
+import dev.tidemark.mvcc.CommitTable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * Transaction ids, commit timestamps and the commit table the page store asks.
+ *
+ * <p>Ids and timestamps both come from counters that survive a clean close (the master record). A transaction
+ * registers in a slot array (no allocation per begin); writers are also kept by id, because the commit table must
+ * answer for them. A commit takes the next timestamp, enters it in the commit table and then publishes it in
+ * timestamp order: a snapshot reads at the highest published timestamp, so it never sees a later commit without an
+ * earlier one.
+ *
+ * <p>{@link #commitTimestamp} answers without a lookup for ids below {@code settledBelow}: every transaction below
+ * it finished, and those that committed did so at or below the prune horizon. Rolled-back writers stay "not
+ * committed" until every transaction that was running when they ended has ended too (their cursors may hold copies
+ * of pages made before the rollback).
+ *
+ * <p>Thread-safe.
+ */
+final class TxnManager implements CommitTable
+{
+    static final long PENDING = -1;
+    private static final long HORIZON_REFRESH_NANOS = 5_000_000L;
+
+    private final AtomicLong nextId;
+    private final AtomicLong clock;
+    private volatile long visible;
+    private final AtomicReferenceArray<Txn> slots;
+    private final ConcurrentHashMap<Long, Txn> overflow = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Txn> writers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Long> committed = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Long> aborted = new ConcurrentHashMap<>();
+    private final AtomicLong registering = new AtomicLong();
+    private volatile long settledBelow;
+    private volatile long horizon;
+    private volatile long horizonAt;
+
+    TxnManager(final long firstId, final long lastTimestamp, final int slotCount)
+    {
+        this.nextId = new AtomicLong(firstId);
+        this.clock = new AtomicLong(lastTimestamp);
+        this.visible = lastTimestamp;
+        this.slots = new AtomicReferenceArray<>(slotCount);
+        this.settledBelow = firstId;
+        this.horizon = lastTimestamp;
+        this.horizonAt = System.nanoTime();
+    }
+
+    /** @return the id the next transaction gets (what the master record keeps) */
+    long nextId()
+    {
+        return nextId.get();
+    }
+
+    /** @return the newest published commit timestamp */
+    long visibleTimestamp()
+    {
+        return visible;
+    }
+
+    /**
+     * Gives {@code txn} an id and a read timestamp and registers it. The read timestamp is the newest published
+     * one, unless the horizon computation pinned it lower meanwhile.
+     */
+    void begin(final Txn txn)
+    {
+        registering.incrementAndGet();
+        try
+        {
+            txn.assignId(nextId.getAndIncrement());
+            txn.slot = claimSlot(txn);
+        }
+        finally
+        {
+            registering.decrementAndGet();
+        }
+        txn.pinReadTimestamp(visible);
+    }
+
+    private int claimSlot(final Txn txn)
+    {
+        final int length = slots.length();
+        final int start = (int)(Thread.currentThread().getId() * 0x9E3779B9L >>> 8) & (length - 1);
+        for (int i = 0; i < length; i++)
+        {
+            final int slot = (start + i) & (length - 1);
+            if (slots.get(slot) == null && slots.compareAndSet(slot, null, txn))
+            {
+                return slot;
+            }
+        }
+        overflow.put(txn.id(), txn);
+        return -1;
+    }
+
+    /** Registers {@code txn} as a writer: from now on its versions may be in the trees. */
+    void becameWriter(final Txn txn)
+    {
+        writers.put(txn.id(), txn);
+    }
+
+    /** Enters a commit timestamp for {@code txn} and publishes it in order. @return the timestamp */
+    long publishCommit(final Txn txn)
+    {
+        final long ts = clock.incrementAndGet();
+        committed.put(txn.id(), ts);
+        while (visible != ts - 1)
+        {
+            Thread.onSpinWait();
+        }
+        visible = ts;
+        return ts;
+    }
+
+    /** Ends a committed or read-only transaction. */
+    void end(final Txn txn)
+    {
+        unregister(txn);
+    }
+
+    /** Ends a rolled-back writer, whose versions are gone from the trees by now. */
+    void endAborted(final Txn txn)
+    {
+        if (txn.wrote())
+        {
+            aborted.put(txn.id(), nextId.get());
+        }
+        unregister(txn);
+    }
+
+    private void unregister(final Txn txn)
+    {
+        if (txn.wrote())
+        {
+            writers.remove(txn.id());
+        }
+        if (txn.slot >= 0)
+        {
+            slots.set(txn.slot, null);
+        }
+        else
+        {
+            overflow.remove(txn.id());
+        }
+    }
+
+    @Override
+    public long commitTimestamp(final long transactionId)
+    {
+        if (transactionId < settledBelow)
+        {
+            return 0;
+        }
+        Long ts = committed.get(transactionId);
+        if (ts != null)
+        {
+            return ts;
+        }
+        final boolean running = writers.containsKey(transactionId);
+        ts = committed.get(transactionId);
+        if (ts != null)
+        {
+            return ts;
+        }
+        return running || aborted.containsKey(transactionId) ? NOT_COMMITTED : 0;
+    }
+
+    @Override
+    public long pruneHorizon()
+    {
+        if (System.nanoTime() - horizonAt > HORIZON_REFRESH_NANOS)
+        {
+            refresh();
+        }
+        return horizon;
+    }
+
+    /**
+     * Recomputes the horizon (the lowest read timestamp of a running transaction, or the newest published one),
+     * forgets commit-table entries at or below it and aborted writers no running transaction can have seen, and
+     * moves {@code settledBelow} up.
+     */
+    synchronized void refresh()
+    {
+        final long firstUnassigned = nextId.get();
+        final boolean quiet = registering.get() == 0;
+        long low = visible;
+        long minId = firstUnassigned;
+        for (int i = 0; i < slots.length(); i++)
+        {
+            final Txn txn = slots.get(i);
+            if (txn != null)
+            {
+                low = Math.min(low, txn.pinReadTimestamp(low));
+                minId = Math.min(minId, txn.id());
+            }
+        }
+        for (final Txn txn : overflow.values())
+        {
+            low = Math.min(low, txn.pinReadTimestamp(low));
+            minId = Math.min(minId, txn.id());
+        }
+        final long h = low;
+        final long oldestRunning = minId;
+        committed.entrySet().removeIf(e -> e.getValue() <= h && !writers.containsKey(e.getKey()));
+        aborted.values().removeIf(endedBefore -> oldestRunning >= endedBefore);
+        long settled = oldestRunning;
+        for (final Long id : committed.keySet())
+        {
+            settled = Math.min(settled, id);
+        }
+        for (final Long id : aborted.keySet())
+        {
+            settled = Math.min(settled, id);
+        }
+        horizon = Math.max(horizon, h);
+        if (quiet)
+        {
+            settledBelow = Math.max(settledBelow, settled);
+        }
+        horizonAt = System.nanoTime();
+    }
+
+    /** @return the number of running transactions */
+    int activeCount()
+    {
+        int count = overflow.size();
+        for (int i = 0; i < slots.length(); i++)
+        {
+            count += slots.get(i) != null ? 1 : 0;
+        }
+        return count;
+    }
+
+    /** @return the lowest first LSN of a running writer, or {@code otherwise} when none wrote yet */
+    long oldestFirstLsn(final long otherwise)
+    {
+        long oldest = otherwise;
+        for (final Txn txn : writers.values())
+        {
+            final long first = txn.firstLsn();
+            if (first > 0)
+            {
+                oldest = Math.min(oldest, first);
+            }
+        }
+        return oldest;
+    }
+
+    /** @return the running transactions, for a closing database to roll back */
+    java.util.List<Txn> running()
+    {
+        final java.util.List<Txn> all = new java.util.ArrayList<>(overflow.values());
+        for (int i = 0; i < slots.length(); i++)
+        {
+            final Txn txn = slots.get(i);
+            if (txn != null)
+            {
+                all.add(txn);
+            }
+        }
+        return all;
+    }
+
+    /** @return whether a transaction with an id below {@code id} is still running */
+    boolean anyRunningBelow(final long id)
+    {
+        for (int i = 0; i < slots.length(); i++)
+        {
+            final Txn txn = slots.get(i);
+            if (txn != null && txn.id() < id)
+            {
+                return true;
+            }
+        }
+        for (final Txn txn : overflow.values())
+        {
+            if (txn.id() < id)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}
