@@ -414,6 +414,7 @@ public final class Database implements AutoCloseable
             }
         }
         RuntimeException failure = run(null, this::rollBackRunning);
+        failure = run(failure, store::stopCollector);
         failure = run(failure, this::checkpoint);
         closed = true;
         failure = run(failure, store::close);

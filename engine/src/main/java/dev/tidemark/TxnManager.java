@@ -35,6 +35,7 @@ final class TxnManager implements CommitTable
     private final ConcurrentHashMap<Long, Long> committed = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, Long> aborted = new ConcurrentHashMap<>();
     private final AtomicLong registering = new AtomicLong();
+    private final Object publishLock = new Object();
     private volatile long settledBelow;
     private volatile long horizon;
     private volatile long horizonAt;
@@ -103,17 +104,21 @@ final class TxnManager implements CommitTable
         writers.put(txn.id(), txn);
     }
 
-    /** Enters a commit timestamp for {@code txn} and publishes it in order. @return the timestamp */
+    /**
+     * Enters a commit timestamp for {@code txn} in the commit table and publishes it, in timestamp order: a
+     * snapshot taken at the published timestamp finds every commit at or below it in the table.
+     *
+     * @return the timestamp
+     */
     long publishCommit(final Txn txn)
     {
-        final long ts = clock.incrementAndGet();
-        committed.put(txn.id(), ts);
-        while (visible != ts - 1)
+        synchronized (publishLock)
         {
-            Thread.onSpinWait();
+            final long ts = clock.incrementAndGet();
+            committed.put(txn.id(), ts);
+            visible = ts;
+            return ts;
         }
-        visible = ts;
-        return ts;
     }
 
     /** Ends a committed or read-only transaction. */
@@ -133,6 +138,15 @@ final class TxnManager implements CommitTable
     }
 
     private void unregister(final Txn txn)
+    {
+        unlist(txn);
+        if (System.nanoTime() - horizonAt > HORIZON_REFRESH_NANOS)
+        {
+            refresh();
+        }
+    }
+
+    private void unlist(final Txn txn)
     {
         if (txn.wrote())
         {

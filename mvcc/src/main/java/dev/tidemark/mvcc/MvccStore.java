@@ -344,6 +344,15 @@ public final class MvccStore implements AutoCloseable
         return changed;
     }
 
+    /**
+     * Stops the background garbage collector (for good): from now on only the caller's own changes reach the log,
+     * as a closing database needs before its final checkpoint. {@link #close()} does this too.
+     */
+    public void stopCollector()
+    {
+        collector.close();
+    }
+
     /** A full structural check (see {@link TreeVerifier}); call it while no writer is active. */
     public VerifyReport verify()
     {
