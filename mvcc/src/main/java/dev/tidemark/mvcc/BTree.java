@@ -110,6 +110,7 @@ public final class BTree
         final CommitTable commits = store.commits();
         long overflowPage = 0;
         int overflowLength = 0;
+        int read = 0;
         try (PageHandle leaf = descendShared(key, keyOffset, keyLength))
         {
             final MutableDirectBuffer body = leaf.body();
@@ -144,8 +145,9 @@ public final class BTree
             }
             overflowPage = ChainLayout.overflowPage(versions, version);
             overflowLength = valueLength;
+            // read under the leaf's latch: pruning the version (and freeing its pages) needs the leaf exclusive
+            read = store.overflow().read(overflowPage, to, at);
         }
-        final int read = store.overflow().read(overflowPage, to, at);
         if (read != overflowLength)
         {
             throw store.corruption(overflowPage, "the overflow chain at page " + overflowPage + " of tree " + name

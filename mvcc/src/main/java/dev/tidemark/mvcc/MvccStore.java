@@ -30,6 +30,8 @@ public final class MvccStore implements AutoCloseable
     private static final int CATALOG_VALUE_LENGTH = 24;
     private static final int CATALOG_VERSION = 1;
     private static final int MAX_NAME_LENGTH = 255;
+    /** The catalog key holding the next tree id, so that a dropped tree's id is never given out again. */
+    private static final byte[] NEXT_ID_KEY = {0, 'n', 'e', 'x', 't', '-', 'i', 'd'};
 
     private final PageStore pages;
     private final WriteAheadLog wal;
@@ -124,8 +126,14 @@ public final class MvccStore implements AutoCloseable
             cursor.open(Snapshot.latest(CommitTable.SYSTEM_TRANSACTION), null, null, false);
             while (cursor.next())
             {
-                final String name = new String(cursor.keyBytes(), StandardCharsets.UTF_8);
+                final byte[] key = cursor.keyBytes();
                 final UnsafeBuffer value = new UnsafeBuffer(cursor.valueBytes());
+                if (java.util.Arrays.equals(key, NEXT_ID_KEY))
+                {
+                    nextTreeId = Math.max(nextTreeId, value.getLong(0));
+                    continue;
+                }
+                final String name = new String(key, StandardCharsets.UTF_8);
                 if (value.capacity() != CATALOG_VALUE_LENGTH || value.getShort(0) != CATALOG_VERSION)
                 {
                     throw corruption(rootId, "catalog entry of tree '" + name + "' has an unknown layout");
@@ -174,10 +182,10 @@ public final class MvccStore implements AutoCloseable
     {
         Objects.requireNonNull(name, "name");
         final byte[] key = name.getBytes(StandardCharsets.UTF_8);
-        if (key.length == 0 || key.length > MAX_NAME_LENGTH)
+        if (key.length == 0 || key.length > MAX_NAME_LENGTH || key[0] == 0)
         {
             throw new IllegalArgumentException("tree name '" + name + "' is " + key.length + " bytes in UTF-8; "
-                + "names hold 1 to " + MAX_NAME_LENGTH);
+                + "names hold 1 to " + MAX_NAME_LENGTH + " and do not start with the character U+0000");
         }
         synchronized (catalogLock)
         {
@@ -188,6 +196,9 @@ public final class MvccStore implements AutoCloseable
                 return existing;
             }
             final long id = nextTreeId++;
+            final UnsafeBuffer next = new UnsafeBuffer(new byte[Long.BYTES]);
+            next.putLong(0, nextTreeId);
+            catalog.put(WriteTxn.system(), NEXT_ID_KEY, next, Long.BYTES);
             final long root = newRoot(id, -1);
             final UnsafeBuffer value = new UnsafeBuffer(new byte[CATALOG_VALUE_LENGTH]);
             value.putShort(0, (short)CATALOG_VERSION);

@@ -22,6 +22,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class TreeCursor implements AutoCloseable
 {
+    private static final int HIDDEN = 0;
+    private static final int SHOWN = 1;
+    private static final int CHANGED = 2;
+
     private final BTree tree;
     private final PageStore pages;
     private final UnsafeBuffer page;
@@ -123,11 +127,36 @@ public final class TreeCursor implements AutoCloseable
                 done = true;
                 return false;
             }
-            if (resolve(entry))
+            final int outcome = resolve(entry);
+            if (outcome == SHOWN)
             {
                 keyView.wrap(page, keyOffset, keyLength);
                 return true;
             }
+            if (outcome == CHANGED)
+            {
+                reload(keyOffset, keyLength);
+            }
+        }
+    }
+
+    /**
+     * The copied leaf changed while an overflow value was read: copy the leaf holding the current key again and
+     * stand just before it, so that the next step resolves it once more.
+     */
+    private void reload(final int keyOffset, final int keyLength)
+    {
+        descent.putBytes(0, page, keyOffset, keyLength);
+        if (descending)
+        {
+            descent.putByte(keyLength, (byte)0);
+            loadBelow(descent, keyLength + 1);
+        }
+        else
+        {
+            loadFor(descent, keyLength);
+            final int found = NodeLayout.search(page, descent, 0, keyLength);
+            index = (found >= 0 ? found : -found - 1) - 1;
         }
     }
 
@@ -345,8 +374,13 @@ public final class TreeCursor implements AutoCloseable
         }
     }
 
-    /** Finds the version the snapshot sees; sets the value view. @return whether there is a value to show */
-    private boolean resolve(final int entry)
+    /**
+     * Finds the version the snapshot sees and sets the value view.
+     *
+     * @return {@link #SHOWN}, {@link #HIDDEN} (no value to show), or {@link #CHANGED} when the leaf changed while
+     * an overflow value was read without its latch (the value may have been pruned meanwhile)
+     */
+    private int resolve(final int entry)
     {
         final int payload = NodeLayout.payloadOffset(page, entry);
         DirectBuffer versions = page;
@@ -365,13 +399,28 @@ public final class TreeCursor implements AutoCloseable
         }
         if (version < 0 || ChainLayout.isTombstone(versions, version))
         {
-            return false;
+            return HIDDEN;
         }
         final int valueLength = ChainLayout.valueLength(versions, version);
         if (ChainLayout.isOverflow(versions, version))
         {
-            final int read = tree.store().overflow().read(ChainLayout.overflowPage(versions, version),
-                overflowValue, 0);
+            final int read;
+            try
+            {
+                read = tree.store().overflow().read(ChainLayout.overflowPage(versions, version), overflowValue, 0);
+            }
+            catch (final RuntimeException ex)
+            {
+                if (leafChanged())
+                {
+                    return CHANGED;
+                }
+                throw ex;
+            }
+            if (leafChanged())
+            {
+                return CHANGED;
+            }
             if (read != valueLength)
             {
                 throw tree.store().corruption(pageId, "an overflow value of tree " + tree.name() + " holds " + read
@@ -383,6 +432,18 @@ public final class TreeCursor implements AutoCloseable
         {
             valueView.wrap(versions, ChainLayout.valueOffset(version), valueLength);
         }
-        return true;
+        return SHOWN;
+    }
+
+    /**
+     * @return whether the copied leaf changed since it was copied. Pruning a version changes its leaf before its
+     * overflow pages are freed, so an unchanged leaf after a read means the pages read were still that value's.
+     */
+    private boolean leafChanged()
+    {
+        try (PageHandle leaf = pages.pin(pageId, LatchMode.SHARED))
+        {
+            return leaf.pageLsn() != pageLsn;
+        }
     }
 }

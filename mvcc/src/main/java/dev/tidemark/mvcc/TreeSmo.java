@@ -271,7 +271,9 @@ final class TreeSmo
     {
         if (v == at)
         {
-            NodeLayout.append(to, fresh, 0, scratch.compact);
+            final int keyLength = NodeLayout.keyLength(fresh, 0);
+            NodeLayout.insert(to, NodeLayout.count(to), fresh, NodeLayout.keyOffset(0), keyLength, fresh,
+                NodeLayout.keyOffset(0) + keyLength, NodeLayout.CHILD_LENGTH, scratch.compact);
         }
         else
         {

@@ -306,7 +306,7 @@ final class TreeVerifier
             }
             overflowPages++;
         }
-        final int length = store.overflow().read(first, chain, 0);
+        final int length = store.overflow().read(first, new ExpandableArrayBuffer(expectedLength), 0);
         if (length != expectedLength)
         {
             problems.add(where(tree, pageId) + "refers to an overflow chain at page " + first + " of " + length
