@@ -16,7 +16,8 @@ import org.agrona.MutableDirectBuffer;
  * </pre>
  *
  * A chain is spilled when inline it would make the leaf entry larger than the node's entry limit (a long history
- * kept for an old snapshot); a value is kept in overflow pages when larger than the inline value limit. Every
+ * kept for an old snapshot), or when an undo or a prune cannot fit it inline into the room its leaf has; a value is
+ * kept in overflow pages when larger than the inline value limit. Every
  * version is tagged with the transaction that wrote it; a {@link Snapshot} decides which one a reader sees.
  */
 final class ChainLayout

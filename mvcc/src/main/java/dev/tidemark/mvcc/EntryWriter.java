@@ -145,8 +145,8 @@ final class EntryWriter
             final int index = NodeLayout.search(body, key, keyOffset, keyLength);
             if (index < 0)
             {
-                throw store.corruption(leaf.pageId(), "undo of the change at LSN " + txn.lastLsn()
-                    + " of transaction " + txn.id() + " finds no entry for its key in tree " + tree.name());
+                throw store.corruption(leaf.pageId(), "undo of a change of transaction " + txn.id()
+                    + " finds no entry for its key in tree " + tree.name());
             }
             final int entry = NodeLayout.entryOffset(body, index);
             final int payload = NodeLayout.payloadOffset(body, entry);
@@ -208,7 +208,8 @@ final class EntryWriter
     /**
      * Garbage collection of one leaf held EXCLUSIVE: every chain loses the versions no live or future snapshot can
      * see; an entry whose newest settled version is a tombstone goes. Each changed entry is one system record.
-     * Overflow chains to free are left in {@code scratch.toFree} for after the latch is released.
+     * Overflow chains to free are left in {@code scratch.toFree}: the caller frees them once the change is applied
+     * (no entry refers to them any more, so holding the leaf's latch meanwhile is fine).
      *
      * @return the entries changed
      */

@@ -301,7 +301,15 @@ public final class MvccStore implements AutoCloseable
                     throw new TidemarkException("rollback of transaction " + txn.id() + " found a record of type "
                         + cursor.type() + " at LSN " + lsn + ", which is not one of its changes");
                 }
-                record.wrap(cursor.payload(), 0, cursor.payloadLength());
+                try
+                {
+                    record.wrap(cursor.payload(), 0, cursor.payloadLength());
+                }
+                catch (final RedoMismatchException ex)
+                {
+                    throw new TidemarkException("rollback of transaction " + txn.id() + " cannot read its log record "
+                        + "at LSN " + lsn + ": " + ex.getMessage());
+                }
                 if (record.txn() != txn.id())
                 {
                     throw new TidemarkException("rollback of transaction " + txn.id() + " found a change of "
