@@ -15,9 +15,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * its snapshot does not include. Every execution that snapshot isolation allows but that is not serializable
  * contains a pivot: a transaction with both an incoming and an outgoing antidependency from concurrent
  * transactions (Fekete et al., TODS 2005). So whenever an antidependency is added and one of its ends is then a
- * pivot, one transaction is aborted: the pivot when it is still running, otherwise (the pivot already committed)
- * the running transaction that added the edge. A transaction doomed this way fails at its next operation or at
- * commit with {@link SerializationFailureException}.
+ * pivot, one transaction is aborted: the one that added the edge when it is a pivot itself; otherwise the pivot at
+ * the other end when it is still running, or (that pivot already passed its commit check) the one that added the
+ * edge. One victim is enough: when both ends are pivots, the new edge is part of each end's dangerous
+ * structure, and aborting either end removes it (a pivot flag that predates the edge was dealt with when it was
+ * set). The flags stay set after a victim aborts, which can only abort more, never fewer. A transaction doomed
+ * this way fails at its next operation or at commit with {@link SerializationFailureException}.
  *
  * <p>A write registers after its version is in the tree and a read registers before it looks, so that of a
  * concurrent read and write of one key at least one sees the other. A committed transaction's reads are kept
@@ -79,8 +82,7 @@ final class Ssi
             {
                 continue;
             }
-            final long committedAt = reader.commitTimestamp;
-            if (committedAt != 0 && committedAt <= writer.readTimestamp)
+            if (reader.committed && reader.commitTimestamp <= writer.readTimestamp)
             {
                 continue;
             }
@@ -95,12 +97,22 @@ final class Ssi
     {
         reader.out = true;
         writer.in = true;
-        for (final State pivot : new State[] {writer, reader})
+        final State other = current == reader ? writer : reader;
+        if (current.in && current.out)
         {
-            if (pivot.in && pivot.out)
+            current.doomed = true;
+        }
+        else if (other.in && other.out && !other.doomed)
+        {
+            // one victim is enough: the other end's new edge is with it. The current transaction when the pivot
+            // already passed its commit check, otherwise the pivot
+            if (other.finishing)
             {
-                final State victim = pivot.finishing ? current : pivot;
-                victim.doomed = true;
+                current.doomed = true;
+            }
+            else
+            {
+                other.doomed = true;
             }
         }
         if (current.doomed)
@@ -139,6 +151,7 @@ final class Ssi
     void committed(final State state, final long commitTimestamp, final long horizon)
     {
         state.commitTimestamp = commitTimestamp;
+        state.committed = true;
         forget(horizon);
     }
 
@@ -152,7 +165,7 @@ final class Ssi
     /** Drops committed transactions that no running transaction overlaps: all began after they committed. */
     private void forget(final long horizon)
     {
-        tracked.values().removeIf(s -> s.commitTimestamp != 0 && s.commitTimestamp <= horizon);
+        tracked.values().removeIf(s -> s.committed && s.commitTimestamp <= horizon);
     }
 
     int trackedCount()
@@ -166,7 +179,9 @@ final class Ssi
         final long txnId;
         final long readTimestamp;
         private final List<Read> reads = new ArrayList<>();
+        /** Valid once {@link #committed}; a read-only transaction's is the newest timestamp it could see. */
         volatile long commitTimestamp;
+        volatile boolean committed;
         volatile boolean in;
         volatile boolean out;
         volatile boolean doomed;

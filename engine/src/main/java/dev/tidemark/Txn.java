@@ -15,6 +15,7 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -66,6 +67,7 @@ final class Txn implements Transaction
     private LockOwner owner;
     private LockTarget target;
     private Ssi.State ssi;
+    private LongArrayList skipped;
     private List<TxnCursor> cursors;
     private State state = State.ACTIVE;
     private String endReason;
@@ -147,7 +149,7 @@ final class Txn implements Transaction
         final byte[] value = tree.get(readSnapshot(), key);
         if (ssi != null)
         {
-            noteNewerWriter(tree, key);
+            noteNewerWriters(tree, key);
         }
         return value;
     }
@@ -181,12 +183,22 @@ final class Txn implements Transaction
         return latest;
     }
 
-    private void noteNewerWriter(final BTree tree, final byte[] key)
+    /** Every version of {@code key} newer than the snapshot's is a read-write conflict with its writer. */
+    private void noteNewerWriters(final BTree tree, final byte[] key)
     {
-        final long writer = tree.newestWriter(key);
-        if (writer > 0 && writer != id && db.txns().commitTimestamp(writer) > snapshot.readTimestamp())
+        if (skipped == null)
         {
-            guard(() -> db.ssi().sawNewerVersion(ssi, writer));
+            skipped = new LongArrayList();
+        }
+        skipped.clear();
+        tree.newerWriters(snapshot, key, skipped);
+        for (int i = 0; i < skipped.size(); i++)
+        {
+            final long writer = skipped.getLong(i);
+            if (writer > 0 && writer != id && db.txns().commitTimestamp(writer) > snapshot.readTimestamp())
+            {
+                guard(() -> db.ssi().sawNewerVersion(ssi, writer));
+            }
         }
     }
 

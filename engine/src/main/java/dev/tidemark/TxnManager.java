@@ -2,6 +2,7 @@ package dev.tidemark;
 
 import dev.tidemark.mvcc.CommitTable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -36,6 +37,7 @@ final class TxnManager implements CommitTable
     private final ConcurrentHashMap<Long, Long> aborted = new ConcurrentHashMap<>();
     private final AtomicLong registering = new AtomicLong();
     private final Object publishLock = new Object();
+    private final AtomicBoolean refreshing = new AtomicBoolean();
     private volatile long settledBelow;
     private volatile long horizon;
     private volatile long horizonAt;
@@ -65,7 +67,7 @@ final class TxnManager implements CommitTable
 
     /**
      * Gives {@code txn} an id and a read timestamp and registers it. The read timestamp is the newest published
-     * one, unless the horizon computation pinned it lower meanwhile.
+     * one when it is pinned: here, or by a horizon computation that found the transaction registered first.
      */
     void begin(final Txn txn)
     {
@@ -140,9 +142,29 @@ final class TxnManager implements CommitTable
     private void unregister(final Txn txn)
     {
         unlist(txn);
-        if (System.nanoTime() - horizonAt > HORIZON_REFRESH_NANOS)
+        maybeRefresh();
+    }
+
+    /**
+     * Refreshes the horizon when it is older than {@value #HORIZON_REFRESH_NANOS} ns and no other thread is at it:
+     * under many committing threads one refreshes and the others go on with a horizon a few milliseconds old, which
+     * is only lower (more conservative) than a fresh one.
+     */
+    private void maybeRefresh()
+    {
+        if (System.nanoTime() - horizonAt > HORIZON_REFRESH_NANOS && refreshing.compareAndSet(false, true))
         {
-            refresh();
+            try
+            {
+                if (System.nanoTime() - horizonAt > HORIZON_REFRESH_NANOS)
+                {
+                    refresh();
+                }
+            }
+            finally
+            {
+                refreshing.set(false);
+            }
         }
     }
 
@@ -186,15 +208,14 @@ final class TxnManager implements CommitTable
     @Override
     public long pruneHorizon()
     {
-        if (System.nanoTime() - horizonAt > HORIZON_REFRESH_NANOS)
-        {
-            refresh();
-        }
+        maybeRefresh();
         return horizon;
     }
 
     /**
      * Recomputes the horizon (the lowest read timestamp of a running transaction, or the newest published one),
+     * pinning the read timestamp of a transaction still registering to the newest published one (never lower: a
+     * transaction sees every commit that returned before it began),
      * forgets commit-table entries at or below it and aborted writers no running transaction can have seen, and
      * moves {@code settledBelow} up.
      */
@@ -209,13 +230,13 @@ final class TxnManager implements CommitTable
             final Txn txn = slots.get(i);
             if (txn != null)
             {
-                low = Math.min(low, txn.pinReadTimestamp(low));
+                low = Math.min(low, txn.pinReadTimestamp(visible));
                 minId = Math.min(minId, txn.id());
             }
         }
         for (final Txn txn : overflow.values())
         {
-            low = Math.min(low, txn.pinReadTimestamp(low));
+            low = Math.min(low, txn.pinReadTimestamp(visible));
             minId = Math.min(minId, txn.id());
         }
         final long h = low;

@@ -184,6 +184,43 @@ public final class BTree
         }
     }
 
+    /**
+     * Adds to {@code into} the writer of every version of {@code key} that is newer than the one {@code snapshot}
+     * sees (all versions when it sees none): the versions a read at that snapshot skips. Serializable isolation
+     * turns each into a read-write conflict.
+     *
+     * @return the number of writers added
+     */
+    public int newerWriters(final Snapshot snapshot, final byte[] key, final LongArrayList into)
+    {
+        Objects.requireNonNull(snapshot, "snapshot");
+        checkKey(key.length);
+        final UnsafeBuffer keyBuffer = wrapKey(key);
+        try (PageHandle leaf = descendShared(keyBuffer, 0, key.length))
+        {
+            final MutableDirectBuffer body = leaf.body();
+            final int index = NodeLayout.search(body, keyBuffer, 0, key.length);
+            if (index < 0)
+            {
+                return 0;
+            }
+            final int entry = NodeLayout.entryOffset(body, index);
+            final int payload = NodeLayout.payloadOffset(body, entry);
+            DirectBuffer versions = body;
+            int offset = payload + 1;
+            int length = NodeLayout.payloadLength(body, entry) - 1;
+            if (ChainLayout.form(body, payload) == ChainLayout.FORM_SPILLED)
+            {
+                final ExpandableArrayBuffer spilled = new ExpandableArrayBuffer(ChainLayout.spilledLength(body,
+                    payload));
+                length = store.overflow().read(ChainLayout.spilledFirstPage(body, payload), spilled, 0);
+                versions = spilled;
+                offset = 0;
+            }
+            return Versions.skipped(versions, offset, length, snapshot, store.commits(), into);
+        }
+    }
+
     /** Pins the leaf that covers {@code key}, SHARED, by latch coupling from the root. */
     PageHandle descendShared(final DirectBuffer key, final int keyOffset, final int keyLength)
     {

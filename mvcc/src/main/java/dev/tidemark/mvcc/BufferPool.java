@@ -445,7 +445,7 @@ final class BufferPool
             }
             else
             {
-                unpin(frame);
+                dropCollected(frame);
             }
         }
         if (copies == 0)
@@ -508,9 +508,27 @@ final class BufferPool
             && (collectPinned || frame.pins == 0))
         {
             frame.pins++;
+            // counted in flight from here: a thread short of frames waits for this batch instead of giving up
+            inFlight++;
             batch[collected++] = frame;
         }
         return collected < batch.length;
+    }
+
+    /** A collected page whose latch was busy: not written this time. */
+    private void dropCollected(final Frame frame)
+    {
+        lock.lock();
+        try
+        {
+            frame.pins--;
+            inFlight--;
+            changed();
+        }
+        finally
+        {
+            lock.unlock();
+        }
     }
 
     private void beginWrite(final Frame frame)
@@ -520,7 +538,6 @@ final class BufferPool
         {
             frame.redirtied = false;
             frame.writeInFlight = true;
-            inFlight++;
         }
         finally
         {

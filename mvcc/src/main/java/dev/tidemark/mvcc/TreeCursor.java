@@ -91,8 +91,9 @@ public final class TreeCursor implements AutoCloseable
     }
 
     /**
-     * Asks to be told, for every entry the scan passes, the writer of its newest version when the snapshot does not
-     * see that version (serializable isolation tracks such read-write conflicts). Null turns it off.
+     * Asks to be told, for every entry the scan passes, the writer of each version newer than the one the snapshot
+     * sees (of every version when it sees none): serializable isolation tracks such read-write conflicts. Null
+     * turns it off.
      */
     public void observeNewer(final java.util.function.LongConsumer observer)
     {
@@ -393,9 +394,13 @@ public final class TreeCursor implements AutoCloseable
             length = spillLengths[index];
         }
         final int version = Versions.visible(versions, offset, length, snapshot, tree.store().commits());
-        if (newer != null && version != offset && length > 0)
+        if (newer != null)
         {
-            newer.accept(ChainLayout.txn(versions, offset));
+            final int skippedEnd = version < 0 ? offset + length : version;
+            for (int at = offset; at < skippedEnd; at += ChainLayout.versionLength(versions, at))
+            {
+                newer.accept(ChainLayout.txn(versions, at));
+            }
         }
         if (version < 0 || ChainLayout.isTombstone(versions, version))
         {

@@ -38,6 +38,32 @@ final class Versions
     }
 
     /**
+     * Adds to {@code into} the writer of every version ahead of the one {@code snapshot} sees (of all versions when
+     * it sees none).
+     *
+     * @return the number of writers added
+     */
+    static int skipped(final DirectBuffer versions, final int offset, final int length, final Snapshot snapshot,
+        final CommitTable commits, final LongArrayList into)
+    {
+        final int end = offset + length;
+        int at = offset;
+        int added = 0;
+        while (at < end)
+        {
+            final long txn = ChainLayout.txn(versions, at);
+            if (snapshot.sees(txn, commits))
+            {
+                break;
+            }
+            into.addLong(txn);
+            added++;
+            at += ChainLayout.versionLength(versions, at);
+        }
+        return added;
+    }
+
+    /**
      * Copies the versions that a live or future snapshot may still see to {@code out} at {@code outOffset}: all
      * down to the newest version committed at or below {@code horizon}, which every snapshot sees, unless that
      * one is a tombstone. Overflow values of dropped versions are added to {@code freed}.

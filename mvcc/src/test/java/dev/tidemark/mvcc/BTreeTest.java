@@ -804,6 +804,48 @@ class BTreeTest
     // ---------------------------------------------------------------------------------------------- damage
 
     /** @return the leaves of {@code tree} other than its root */
+    @Test
+    void shouldReportTheWriterOfEveryVersionASnapshotSkips()
+    {
+        final MvccStore store = open(64);
+        final BTree tree = store.createTree("skipped");
+        final byte[] key = bytes("k");
+        final WriteTxn first = begin();
+        tree.put(first, key, bytes("v1"));
+        final long t1 = commit(first);
+        final long held = fixture.commits.beginSnapshot();
+        final WriteTxn second = begin();
+        tree.put(second, key, bytes("v2"));
+        commit(second);
+        final WriteTxn third = begin();
+        tree.delete(third, key);
+
+        final Snapshot atT1 = Snapshot.at(t1, 0);
+        final org.agrona.collections.LongArrayList writers = new org.agrona.collections.LongArrayList();
+        assertThat(tree.newerWriters(atT1, key, writers)).isEqualTo(2);
+        assertThat(writers).as("newest first: the running delete, then the committed overwrite")
+            .containsExactly(third.id(), second.id());
+        writers.clear();
+        assertThat(tree.newerWriters(Snapshot.at(0, 0), key, writers)).as("a snapshot that sees no version")
+            .isEqualTo(3);
+        assertThat(writers).containsExactly(third.id(), second.id(), first.id());
+        writers.clear();
+        assertThat(tree.newerWriters(Snapshot.latest(third.id()), key, writers)).as("own newest version").isZero();
+        assertThat(tree.newerWriters(atT1, bytes("absent"), writers)).isZero();
+
+        final List<Long> observed = new ArrayList<>();
+        try (TreeCursor cursor = tree.cursor())
+        {
+            cursor.observeNewer(observed::add);
+            cursor.open(atT1, null, null, false);
+            assertThat(cursor.next()).isTrue();
+            assertThat(cursor.keyBytes()).isEqualTo(key);
+            assertThat(cursor.next()).isFalse();
+        }
+        assertThat(observed).as("a scan reports every skipped version too").containsExactly(third.id(), second.id());
+        fixture.commits.endSnapshot(held);
+    }
+
     private static List<Long> leaves(final MvccStore store, final BTree tree)
     {
         final List<Long> leaves = new ArrayList<>();
