@@ -39,6 +39,9 @@ final class BufferPool
     private final Frame[] frames;
     private final TwoQueuePolicy policy;
     private final Long2LongHashMap table = new Long2LongHashMap(-1);
+    /** Page id (masked) to the frame that held it last: the hit path's guess, checked after pinning. */
+    private final int[] hints;
+    private final int hintMask;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Condition writerWake = lock.newCondition();
@@ -49,7 +52,8 @@ final class BufferPool
     private final TwoQueuePolicy.Candidate dirtyUnpinned = f -> f.pins == 0 && f.dirty && !f.writeInFlight;
     private final TwoQueuePolicy.Candidate collector = this::collect;
 
-    private int waiters;
+    /** Threads waiting for {@link #changed}; volatile: a lock-free unpin reads it. */
+    private volatile int waiters;
     private int inFlight;
     private int dirtyCount;
     private boolean writerWanted;
@@ -80,6 +84,9 @@ final class BufferPool
             frames[i] = new Frame(this, i, PageLayout.slice(arena, inArena * pageSize, pageSize));
         }
         this.policy = new TwoQueuePolicy(frames);
+        this.hints = new int[Math.max(64, Integer.highestOneBit(Math.max(1, frameCount - 1)) << 2)];
+        this.hintMask = hints.length - 1;
+        java.util.Arrays.fill(hints, -1);
         this.batch = new Frame[doublewrite.capacity()];
         this.written = new Frame[doublewrite.capacity()];
     }
@@ -95,20 +102,55 @@ final class BufferPool
      */
     PageHandle pin(final long pageId, final LatchMode mode, final boolean read)
     {
-        final Frame frame = fix(pageId);
-        if (frame.loading)
+        Frame frame = pinResident(pageId);
+        if (frame == null)
         {
-            load(frame, read);
+            frame = fix(pageId);
+            if (frame.loading)
+            {
+                load(frame, read);
+            }
         }
         if (mode == LatchMode.SHARED)
         {
-            frame.latch.readLock().lock();
+            frame.readLatch.lock();
         }
         else
         {
-            frame.latch.writeLock().lock();
+            frame.writeLatch.lock();
         }
         return frame.handle(mode);
+    }
+
+    /**
+     * The hit path, without the pool lock: the frame the hint table names for {@code pageId} is pinned, then
+     * checked to hold that page, loaded. A claimed frame (being taken over) refuses the pin; a frame taken over
+     * before the pin fails the check. The hit is noted for the replacement policy, which applies it later.
+     *
+     * @return the pinned frame, or null (take the locked path)
+     */
+    private Frame pinResident(final long pageId)
+    {
+        final int index = hints[(int)pageId & hintMask];
+        if (index < 0)
+        {
+            return null;
+        }
+        final Frame frame = frames[index];
+        if (!frame.tryPin())
+        {
+            return null;
+        }
+        if (frame.pageId != pageId || frame.loading)
+        {
+            unpin(frame);
+            return null;
+        }
+        if (!frame.referenced)
+        {
+            frame.referenced = true;
+        }
+        return frame;
     }
 
     private Frame fix(final long pageId)
@@ -127,18 +169,20 @@ final class BufferPool
                         awaitChange();
                         continue;
                     }
-                    frame.pins++;
+                    frame.pin();
                     policy.hit(frame);
+                    hints[(int)pageId & hintMask] = index;
                     return frame;
                 }
                 final Frame frame = takeFrame();
                 if (frame != null)
                 {
                     frame.pageId = pageId;
-                    frame.pins = 1;
                     frame.loading = true;
+                    frame.pins = 1; // from CLAIMED: publishes pageId and loading to lock-free pins
                     inFlight++;
                     table.put(pageId, frame.index);
+                    hints[(int)pageId & hintMask] = frame.index;
                     return frame;
                 }
             }
@@ -149,17 +193,29 @@ final class BufferPool
         }
     }
 
-    /** Under {@code lock}: a free or clean unpinned frame, or null after waiting or writing (the caller retries). */
+    /**
+     * Under {@code lock}: a claimed free or clean unpinned frame, or null after waiting or writing, or when a
+     * lock-free pin took the victim first (the caller retries).
+     */
     private Frame takeFrame()
     {
         final Frame free = policy.pollFree();
         if (free != null)
         {
+            // a lock-free pin that read a stale hint may hold it for a moment, and lets go when the check fails
+            while (!free.claim())
+            {
+                Thread.onSpinWait();
+            }
             return free;
         }
         final Frame victim = policy.victim(cleanUnpinned);
         if (victim != null)
         {
+            if (!victim.claim())
+            {
+                return null;
+            }
             table.remove(victim.pageId);
             policy.evicted(victim);
             victim.pageId = -1;
@@ -220,8 +276,8 @@ final class BufferPool
             {
                 table.remove(frame.pageId);
                 frame.pageId = -1;
-                frame.pins = 0;
                 frame.loading = false;
+                frame.unpin(); // atomically: a failed lock-free pin may be letting go at the same time
                 inFlight--;
                 policy.release(frame);
                 changed();
@@ -248,15 +304,17 @@ final class BufferPool
 
     void unpin(final Frame frame)
     {
-        lock.lock();
-        try
+        if (frame.unpin() == 0 && waiters > 0)
         {
-            frame.pins--;
-            changed();
-        }
-        finally
-        {
-            lock.unlock();
+            lock.lock();
+            try
+            {
+                changed();
+            }
+            finally
+            {
+                lock.unlock();
+            }
         }
     }
 
@@ -425,7 +483,7 @@ final class BufferPool
         {
             final Frame frame = batch[i];
             batch[i] = null;
-            if (frame.latch.readLock().tryLock())
+            if (frame.readLatch.tryLock())
             {
                 try
                 {
@@ -440,7 +498,7 @@ final class BufferPool
                 }
                 finally
                 {
-                    frame.latch.readLock().unlock();
+                    frame.readLatch.unlock();
                 }
             }
             else
@@ -507,7 +565,7 @@ final class BufferPool
         if (frame.dirty && !frame.writeInFlight && !frame.loading && frame.recLsn <= collectUpTo
             && (collectPinned || frame.pins == 0))
         {
-            frame.pins++;
+            frame.pin();
             // counted in flight from here: a thread short of frames waits for this batch instead of giving up
             inFlight++;
             batch[collected++] = frame;
@@ -521,7 +579,7 @@ final class BufferPool
         lock.lock();
         try
         {
-            frame.pins--;
+            frame.unpin();
             inFlight--;
             changed();
         }
@@ -568,7 +626,7 @@ final class BufferPool
                 }
                 frame.redirtied = false;
                 frame.writeInFlight = false;
-                frame.pins--;
+                frame.unpin();
                 inFlight--;
             }
             changed();

@@ -90,11 +90,11 @@ public final class PageHandle implements AutoCloseable
     {
         if (mode == LatchMode.SHARED)
         {
-            frame.latch.readLock().unlock();
+            frame.readLatch.unlock();
         }
         else
         {
-            frame.latch.writeLock().unlock();
+            frame.writeLatch.unlock();
         }
         pool.unpin(frame);
     }

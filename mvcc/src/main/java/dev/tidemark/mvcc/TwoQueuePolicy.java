@@ -15,7 +15,9 @@ import org.agrona.collections.Long2LongHashMap;
  * A scan references each page once, so its pages pass through probation and evict each other while the pages
  * referenced twice stay in PROTECTED: a full scan cannot flush the hot set.
  *
- * <p>Not thread-safe: every method is called under the buffer pool's lock.
+ * <p>Not thread-safe: every method is called under the buffer pool's lock. Hits on the buffer pool's lock-free
+ * path only set {@link Frame#referenced}; the policy applies them when a victim search meets the frame, so the
+ * order is LRU with a second chance for those hits.
  */
 final class TwoQueuePolicy
 {
@@ -71,6 +73,7 @@ final class TwoQueuePolicy
     /** A page was brought into {@code frame}. */
     void admitted(final Frame frame)
     {
+        frame.referenced = false;
         final long sequence = ghosts.remove(frame.pageId);
         append(sequence >= 0 ? Frame.PROTECTED : Frame.PROBATION, frame);
     }
@@ -78,6 +81,7 @@ final class TwoQueuePolicy
     /** A resident page was pinned again. */
     void hit(final Frame frame)
     {
+        frame.referenced = false;
         if (frame.list == Frame.PROTECTED && tails[Frame.PROTECTED] == frame.index)
         {
             return;
@@ -92,6 +96,7 @@ final class TwoQueuePolicy
     /** The page of {@code frame} is being evicted; the frame leaves its list. */
     void evicted(final Frame frame)
     {
+        frame.referenced = false;
         final boolean onProbation = frame.list == Frame.PROBATION;
         remove(frame);
         if (onProbation)
@@ -152,14 +157,36 @@ final class TwoQueuePolicy
         return sizes[Frame.PROTECTED];
     }
 
+    /**
+     * The first frame of {@code list} that {@code candidate} accepts. A frame pinned without the pool lock since
+     * the policy last looked ({@link Frame#referenced}) gets its hit first: it moves to the MRU end of PROTECTED
+     * and the search goes on (at most once per frame of the list, so that pins racing the search cannot keep it
+     * going).
+     */
     private Frame search(final int list, final Candidate candidate)
     {
-        for (int at = heads[list]; at >= 0; at = frames[at].next)
+        int hitsLeft = sizes[list];
+        int at = heads[list];
+        while (at >= 0)
         {
-            if (candidate.test(frames[at]))
+            final Frame frame = frames[at];
+            int next = frame.next;
+            if (frame.referenced && hitsLeft > 0)
             {
-                return frames[at];
+                hitsLeft--;
+                hit(frame);
+                if (next < 0 && list == Frame.PROTECTED)
+                {
+                    next = frame.index; // it was the tail and is again: look at it now
+                }
+                at = next;
+                continue;
             }
+            if (candidate.test(frame))
+            {
+                return frame;
+            }
+            at = next;
         }
         return null;
     }

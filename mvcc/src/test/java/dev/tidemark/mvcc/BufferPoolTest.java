@@ -225,6 +225,62 @@ class BufferPoolTest
         assertThat(io.walRuleViolations()).isZero();
     }
 
+    /**
+     * Readers hitting pages on the lock-free path while other readers' misses evict them: a pin must never hand
+     * out a frame that holds another page, and every pin must be given back (afterwards every page can still be
+     * brought in, which needs every frame unpinned).
+     */
+    @Test
+    void shouldNeverHandOutAFrameHoldingAnotherPageWhileEvicting() throws Exception
+    {
+        final PageStoreOptions options = options(12).build();
+        final List<Long> ids = createPages(options, 64);
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        try (PageStore store = PageStore.open(options, log))
+        {
+            final CountDownLatch start = new CountDownLatch(1);
+            final List<Thread> workers = new ArrayList<>();
+            for (int t = 0; t < 4; t++)
+            {
+                final SplittableRandom random = new SplittableRandom(100 + t);
+                final boolean hot = t % 2 == 0;
+                final Thread worker = new Thread(() ->
+                {
+                    try
+                    {
+                        start.await();
+                        for (int i = 0; i < 20_000; i++)
+                        {
+                            // hot readers stay on 6 pages (mostly hits); the others roam and evict
+                            final long id = ids.get(random.nextInt(hot ? 6 : ids.size()));
+                            try (PageHandle page = store.pin(id, LatchMode.SHARED))
+                            {
+                                assertThat(page.pageId()).isEqualTo(id);
+                                assertThat(page.body().getLong(0)).isEqualTo(id);
+                            }
+                        }
+                    }
+                    catch (final Throwable ex)
+                    {
+                        failure.compareAndSet(null, ex);
+                    }
+                }, "pool-reader-" + t);
+                workers.add(worker);
+                worker.start();
+            }
+            start.countDown();
+            for (final Thread worker : workers)
+            {
+                worker.join();
+            }
+            assertThat(failure.get()).isNull();
+            for (final long id : ids)
+            {
+                touch(store, id);
+            }
+        }
+    }
+
     @Test
     void shouldCleanFramesInTheBackgroundAndStopTheWriterOnClose() throws Exception
     {
