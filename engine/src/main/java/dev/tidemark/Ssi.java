@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import org.agrona.collections.LongArrayList;
 
 /**
  * Serializable snapshot isolation (Cahill, Röhm and Fekete, SIGMOD 2008; Ports and Grittner, VLDB 2012) for
@@ -179,6 +180,7 @@ final class Ssi
         final long txnId;
         final long readTimestamp;
         private final List<Read> reads = new ArrayList<>();
+        private LongArrayList skipped;
         /** Valid once {@link #committed}; a read-only transaction's is the newest timestamp it could see. */
         volatile long commitTimestamp;
         volatile boolean committed;
@@ -192,6 +194,17 @@ final class Ssi
         {
             this.txnId = txnId;
             this.readTimestamp = readTimestamp;
+        }
+
+        /** @return the owner thread's empty scratch list of writers whose versions a read skipped */
+        LongArrayList skipped()
+        {
+            if (skipped == null)
+            {
+                skipped = new LongArrayList();
+            }
+            skipped.clear();
+            return skipped;
         }
 
         synchronized void add(final Read read)

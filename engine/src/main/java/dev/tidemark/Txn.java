@@ -30,6 +30,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 final class Txn implements Transaction
 {
+    private static final Snapshot LATEST_READ_ONLY = Snapshot.latest(CommitTable.SYSTEM_TRANSACTION);
     private static final VarHandle READ_TIMESTAMP;
 
     static
@@ -67,7 +68,6 @@ final class Txn implements Transaction
     private LockOwner owner;
     private LockTarget target;
     private Ssi.State ssi;
-    private LongArrayList skipped;
     private List<TxnCursor> cursors;
     private State state = State.ACTIVE;
     private String endReason;
@@ -99,7 +99,8 @@ final class Txn implements Transaction
     void started()
     {
         final long readTs = (long)READ_TIMESTAMP.getVolatile(this);
-        snapshot = Snapshot.at(readTs, id);
+        // a read-only transaction has no versions of its own to see: it shares the snapshot object of its timestamp
+        snapshot = readOnly ? db.txns().sharedSnapshot(readTs) : Snapshot.at(readTs, id);
         if (isolation == IsolationLevel.SERIALIZABLE)
         {
             ssi = db.ssi().begin(id, readTs);
@@ -178,7 +179,7 @@ final class Txn implements Transaction
     {
         if (latest == null)
         {
-            latest = Snapshot.latest(id);
+            latest = readOnly ? LATEST_READ_ONLY : Snapshot.latest(id);
         }
         return latest;
     }
@@ -186,11 +187,7 @@ final class Txn implements Transaction
     /** Every version of {@code key} newer than the snapshot's is a read-write conflict with its writer. */
     private void noteNewerWriters(final BTree tree, final byte[] key)
     {
-        if (skipped == null)
-        {
-            skipped = new LongArrayList();
-        }
-        skipped.clear();
+        final LongArrayList skipped = ssi.skipped();
         tree.newerWriters(snapshot, key, skipped);
         for (int i = 0; i < skipped.size(); i++)
         {

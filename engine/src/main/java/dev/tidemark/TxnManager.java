@@ -1,6 +1,7 @@
 package dev.tidemark;
 
 import dev.tidemark.mvcc.CommitTable;
+import dev.tidemark.mvcc.Snapshot;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,6 +31,7 @@ final class TxnManager implements CommitTable
     private final AtomicLong nextId;
     private final AtomicLong clock;
     private volatile long visible;
+    private volatile Snapshot shared = Snapshot.at(0, SYSTEM_TRANSACTION);
     private final AtomicReferenceArray<Txn> slots;
     private final ConcurrentHashMap<Long, Txn> overflow = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, Txn> writers = new ConcurrentHashMap<>();
@@ -57,6 +59,26 @@ final class TxnManager implements CommitTable
     long nextId()
     {
         return nextId.get();
+    }
+
+    /**
+     * @return a snapshot at {@code readTimestamp} owned by no transaction, for read-only transactions: the one
+     * made for the newest timestamp asked for is kept, so that read-only transactions allocate none while no
+     * commit intervenes
+     */
+    Snapshot sharedSnapshot(final long readTimestamp)
+    {
+        final Snapshot cached = shared;
+        if (cached.readTimestamp() == readTimestamp)
+        {
+            return cached;
+        }
+        final Snapshot made = Snapshot.at(readTimestamp, SYSTEM_TRANSACTION);
+        if (readTimestamp > cached.readTimestamp())
+        {
+            shared = made;
+        }
+        return made;
     }
 
     /** @return the newest published commit timestamp */
