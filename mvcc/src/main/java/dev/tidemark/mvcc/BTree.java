@@ -1,6 +1,7 @@
 package dev.tidemark.mvcc;
 
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
@@ -35,7 +36,9 @@ public final class BTree
     private final Limits limits;
     private final ThreadLocal<UnsafeBuffer> keyViews = ThreadLocal.withInitial(UnsafeBuffer::new);
     private final ThreadLocal<ExpandableArrayBuffer> values = ThreadLocal.withInitial(ExpandableArrayBuffer::new);
-    private volatile boolean garbage;
+    private final LongAdder garbageNotes = new LongAdder();
+    /** When the background collector last swept this tree (its thread only). */
+    long lastSweepNanos = System.nanoTime();
 
     BTree(final MvccStore store, final long id, final String name, final long root)
     {
@@ -412,21 +415,22 @@ public final class BTree
         }
     }
 
-    /** Notes that versions of this tree may have become garbage, for the background collector. */
+    /** Notes that a version of this tree may have become garbage, for the background collector. */
     void noteGarbage()
     {
-        if (!garbage)
-        {
-            garbage = true;
-        }
+        garbageNotes.increment();
     }
 
-    /** @return whether versions may have become garbage since the last call, and clears the note. */
-    boolean takeGarbageNote()
+    /** @return the versions noted as possible garbage since the collector last took them */
+    long garbageNotes()
     {
-        final boolean noted = garbage;
-        garbage = false;
-        return noted;
+        return garbageNotes.sum();
+    }
+
+    /** The collector sweeps for {@code notes} noted versions. */
+    void takeGarbageNotes(final long notes)
+    {
+        garbageNotes.add(-notes);
     }
 
     @Override

@@ -9,8 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The background garbage collector, thread {@code tidemark-mvcc-gc}: every interval it sweeps the trees that
- * took new versions of existing keys since its last sweep. A sweep walks the leaves left to right, each under an
+ * The background garbage collector, thread {@code tidemark-mvcc-gc}: every interval it looks at the trees that
+ * took new versions of existing keys since their last sweep, and sweeps one once it noted
+ * {@value #NOTES_PER_PAGE} such versions per page of the store, or {@value #MAX_DELAY} intervals after its last
+ * sweep. (A sweep visits every leaf of the tree, so that sweeping each interval under a steady stream of writes
+ * costs more than the garbage it finds; a writer prunes the versions of the key it writes anyway.) A sweep walks the leaves left to right, each under an
  * exclusive latch, prunes what no live or future snapshot can see ({@link EntryWriter#pruneLeaf}) and merges a
  * leaf left underfull with a sibling. Writers also prune a leaf they find full, before splitting it.
  *
@@ -20,6 +23,12 @@ import org.slf4j.LoggerFactory;
 final class GarbageCollector implements Runnable
 {
     private static final Logger LOG = LoggerFactory.getLogger(GarbageCollector.class);
+
+    /** A tree with noted garbage is swept at the latest after this many intervals... */
+    static final int MAX_DELAY = 10;
+    /** ...and sooner once it noted this many versions per page of the store (and at least {@link #MIN_NOTES}). */
+    static final int NOTES_PER_PAGE = 8;
+    static final int MIN_NOTES = 1024;
 
     private final MvccStore store;
     private final long intervalNanos;
@@ -55,10 +64,14 @@ final class GarbageCollector implements Runnable
                 {
                     return;
                 }
-                if (!tree.takeGarbageNote())
+                final long notes = tree.garbageNotes();
+                final long now = System.nanoTime();
+                if (notes <= 0 || notes < sweepThreshold() && now - tree.lastSweepNanos < MAX_DELAY * intervalNanos)
                 {
                     continue;
                 }
+                tree.takeGarbageNotes(notes);
+                tree.lastSweepNanos = now;
                 try
                 {
                     sweep(tree);
@@ -71,10 +84,17 @@ final class GarbageCollector implements Runnable
                 catch (final RuntimeException ex)
                 {
                     tree.noteGarbage();
+                    tree.lastSweepNanos -= MAX_DELAY * intervalNanos;
                     LOG.warn("garbage collection of tree {} failed; it is tried again", tree.name(), ex);
                 }
             }
         }
+    }
+
+    /** @return how many noted versions make a tree worth sweeping before {@link #MAX_DELAY} intervals passed */
+    private long sweepThreshold()
+    {
+        return Math.max(MIN_NOTES, NOTES_PER_PAGE * store.pages().pageCount());
     }
 
     /** @return the entries changed in one sweep of {@code tree} */
