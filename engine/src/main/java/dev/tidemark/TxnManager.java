@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.agrona.collections.LongArrayQueue;
 
 /**
  * Transaction ids, commit timestamps and the commit table the page store asks.
@@ -26,6 +27,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 final class TxnManager implements CommitTable
 {
     static final long PENDING = -1;
+    private static final long NO_ID = Long.MIN_VALUE;
     private static final long HORIZON_REFRESH_NANOS = 5_000_000L;
 
     private final AtomicLong nextId;
@@ -36,6 +38,9 @@ final class TxnManager implements CommitTable
     private final ConcurrentHashMap<Long, Txn> overflow = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, Txn> writers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, Long> committed = new ConcurrentHashMap<>();
+    /** The ids and timestamps of {@code committed}, in commit order; guarded by {@code publishLock}. */
+    private final LongArrayQueue commitOrderIds = new LongArrayQueue(NO_ID);
+    private final LongArrayQueue commitOrderTimestamps = new LongArrayQueue(NO_ID);
     private final ConcurrentHashMap<Long, Long> aborted = new ConcurrentHashMap<>();
     private final AtomicLong registering = new AtomicLong();
     private final Object publishLock = new Object();
@@ -140,6 +145,8 @@ final class TxnManager implements CommitTable
         {
             final long ts = clock.incrementAndGet();
             committed.put(txn.id(), ts);
+            commitOrderIds.offerLong(txn.id());
+            commitOrderTimestamps.offerLong(ts);
             visible = ts;
             return ts;
         }
@@ -263,12 +270,21 @@ final class TxnManager implements CommitTable
         }
         final long h = low;
         final long oldestRunning = minId;
-        committed.entrySet().removeIf(e -> e.getValue() <= h && !writers.containsKey(e.getKey()));
         aborted.values().removeIf(endedBefore -> oldestRunning >= endedBefore);
         long settled = oldestRunning;
-        for (final Long id : committed.keySet())
+        synchronized (publishLock)
         {
-            settled = Math.min(settled, id);
+            // in commit order: forget what every snapshot sees, up to the first commit still ending
+            while (!commitOrderIds.isEmpty() && commitOrderTimestamps.peekLong() <= h
+                && !writers.containsKey(commitOrderIds.peekLong()))
+            {
+                committed.remove(commitOrderIds.pollLong());
+                commitOrderTimestamps.pollLong();
+            }
+            for (final LongArrayQueue.LongIterator ids = commitOrderIds.iterator(); ids.hasNext();)
+            {
+                settled = Math.min(settled, ids.nextValue());
+            }
         }
         for (final Long id : aborted.keySet())
         {

@@ -39,6 +39,8 @@ public final class BTree
     private final LongAdder garbageNotes = new LongAdder();
     /** When the background collector last swept this tree (its thread only). */
     long lastSweepNanos = System.nanoTime();
+    /** Leaves last changed at or below this LSN are cold: the log end when the previous sweep began. */
+    long coldBelowLsn;
 
     BTree(final MvccStore store, final long id, final String name, final long root)
     {

@@ -12,10 +12,12 @@ import org.slf4j.LoggerFactory;
  * The background garbage collector, thread {@code tidemark-mvcc-gc}: every interval it looks at the trees that
  * took new versions of existing keys since their last sweep, and sweeps one once it noted
  * {@value #NOTES_PER_PAGE} such versions per page of the store, or {@value #MAX_DELAY} intervals after its last
- * sweep. (A sweep visits every leaf of the tree, so that sweeping each interval under a steady stream of writes
- * costs more than the garbage it finds; a writer prunes the versions of the key it writes anyway.) A sweep walks the leaves left to right, each under an
- * exclusive latch, prunes what no live or future snapshot can see ({@link EntryWriter#pruneLeaf}) and merges a
- * leaf left underfull with a sibling. Writers also prune a leaf they find full, before splitting it.
+ * sweep. It prunes only cold leaves, unchanged since its previous sweep of the tree began: a writer prunes the
+ * versions of the key it writes, and a whole leaf before it would split it, so pruning a hot leaf mostly logs
+ * work that the next write does for free. {@link MvccStore#collectGarbage()} prunes every leaf.
+ *
+ * <p>A sweep walks the leaves left to right, each under an exclusive latch, prunes what no live or future snapshot
+ * can see ({@link EntryWriter#pruneLeaf}) and merges a leaf left underfull with a sibling.
  *
  * <p>Threading: {@link #start()} and {@link #close()} from the owner; {@link #sweep} from the collector thread or
  * any caller of {@link MvccStore#collectGarbage()}.
@@ -72,9 +74,14 @@ final class GarbageCollector implements Runnable
                 }
                 tree.takeGarbageNotes(notes);
                 tree.lastSweepNanos = now;
+                final long sweepStart = store.wal().lastAppendedLsn();
                 try
                 {
-                    sweep(tree);
+                    if (sweep(tree, tree.coldBelowLsn) < 0)
+                    {
+                        tree.noteGarbage(); // hot leaves were left for later
+                    }
+                    tree.coldBelowLsn = sweepStart;
                 }
                 catch (final FailStopException ex)
                 {
@@ -97,9 +104,22 @@ final class GarbageCollector implements Runnable
         return Math.max(MIN_NOTES, NOTES_PER_PAGE * store.pages().pageCount());
     }
 
-    /** @return the entries changed in one sweep of {@code tree} */
+    /** @return the entries changed in a sweep of every leaf of {@code tree} */
     int sweep(final BTree tree)
     {
+        return sweep(tree, Long.MAX_VALUE); // skips no leaf, so never negative
+    }
+
+    /**
+     * Sweeps {@code tree}, pruning only leaves last changed at or below {@code coldBelowLsn}. A leaf changed since
+     * is hot: its writers prune the key they write, and the whole leaf before they would split it, so pruning it
+     * now would mostly log work that the next write does for free.
+     *
+     * @return the entries changed, or {@code -(changed + 1)} when hot leaves were skipped
+     */
+    int sweep(final BTree tree, final long coldBelowLsn)
+    {
+        boolean skipped = false;
         final Scratch scratch = store.scratch();
         final PageStore pages = store.pages();
         final MutableDirectBuffer key = scratch.gcKey;
@@ -119,7 +139,14 @@ final class GarbageCollector implements Runnable
                     keyLength = NodeLayout.keyLength(body, entry);
                     key.putBytes(0, body, NodeLayout.keyOffset(entry), keyLength);
                 }
-                changed += store.entries().pruneLeaf(tree, leaf, scratch);
+                if (leaf.pageLsn() <= coldBelowLsn)
+                {
+                    changed += store.entries().pruneLeaf(tree, leaf, scratch);
+                }
+                else
+                {
+                    skipped = true;
+                }
                 if (!scratch.toFree.isEmpty())
                 {
                     tree.freeChains(scratch.toFree, scratch);
@@ -157,7 +184,7 @@ final class GarbageCollector implements Runnable
                 leaf.close();
             }
         }
-        return changed;
+        return skipped ? -(changed + 1) : changed;
     }
 
     void close()
