@@ -9,6 +9,7 @@ import dev.tidemark.mvcc.BTree;
 import dev.tidemark.mvcc.CommitTable;
 import dev.tidemark.mvcc.Snapshot;
 import dev.tidemark.mvcc.TreeCursor;
+import dev.tidemark.mvcc.WriteConflictException;
 import dev.tidemark.mvcc.WriteTxn;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -280,9 +281,15 @@ final class Txn implements Transaction
         }
         requireWritable("put");
         lockRow(keyspace, key);
-        checkWriteConflict(tree, keyspace, key);
         becomeWriter();
-        guard(() -> tree.put(writeTxn, key, value));
+        try
+        {
+            guard(() -> tree.put(writeTxn, key, value));
+        }
+        catch (final WriteConflictException ex)
+        {
+            conflict(keyspace, key, ex);
+        }
         noteFirstLsn();
         wroteKey(keyspace, key);
     }
@@ -294,7 +301,6 @@ final class Txn implements Transaction
         checkKey(key);
         requireWritable("delete");
         lockRow(keyspace, key);
-        checkWriteConflict(tree, keyspace, key);
         if (ssi != null)
         {
             db.ssi().readKey(ssi, keyspace.id(), key);
@@ -302,7 +308,14 @@ final class Txn implements Transaction
         final boolean existed = tree.get(readSnapshot(), key) != null;
         becomeWriter();
         final boolean[] wrote = new boolean[1];
-        guard(() -> wrote[0] = tree.delete(writeTxn, key));
+        try
+        {
+            guard(() -> wrote[0] = tree.delete(writeTxn, key));
+        }
+        catch (final WriteConflictException ex)
+        {
+            conflict(keyspace, key, ex);
+        }
         if (wrote[0])
         {
             noteFirstLsn();
@@ -324,6 +337,11 @@ final class Txn implements Transaction
         if (writeTxn == null)
         {
             writeTxn = new WriteTxn(id);
+            if (isolation != IsolationLevel.READ_COMMITTED)
+            {
+                // first updater wins, checked by the tree in the descent that writes
+                writeTxn.firstUpdaterWins(snapshot.readTimestamp());
+            }
             db.txns().becameWriter(this);
         }
     }
@@ -337,6 +355,14 @@ final class Txn implements Transaction
         }
     }
 
+    private void conflict(final Keyspace keyspace, final byte[] key, final WriteConflictException ex)
+    {
+        abort(new SerializationFailureException(id, "transaction " + id + " cannot write key " + Keys.render(key)
+            + " of keyspace " + keyspace.name() + ": transaction " + ex.newerWriter() + " committed a newer version "
+            + "after this transaction's snapshot (first updater wins); retry"));
+    }
+
+    /** The first-updater-wins check of a locking read, which writes nothing. */
     private void checkWriteConflict(final BTree tree, final Keyspace keyspace, final byte[] key)
     {
         if (isolation == IsolationLevel.READ_COMMITTED)

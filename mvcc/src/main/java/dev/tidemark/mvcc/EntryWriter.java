@@ -68,6 +68,10 @@ final class EntryWriter
                         combined.putBytes(versionLength, body, payload + 1, oldPayload - 1);
                         combinedLength += oldPayload - 1;
                     }
+                    if (txn.firstUpdaterWinsAt() >= 0 && combinedLength > versionLength)
+                    {
+                        checkFirstUpdater(tree, txn, ChainLayout.txn(combined, versionLength), commits);
+                    }
                 }
                 final int kept = Versions.prune(combined, 0, combinedLength, commits, commits.pruneHorizon(),
                     scratch.chain, 1, scratch.toFree);
@@ -101,6 +105,22 @@ final class EntryWriter
             {
                 return true;
             }
+        }
+    }
+
+    private static void checkFirstUpdater(final BTree tree, final WriteTxn txn, final long newest,
+        final CommitTable commits)
+    {
+        if (newest == txn.id() || newest == CommitTable.SYSTEM_TRANSACTION)
+        {
+            return;
+        }
+        final long committedAt = commits.commitTimestamp(newest);
+        if (committedAt != CommitTable.NOT_COMMITTED && committedAt > txn.firstUpdaterWinsAt())
+        {
+            throw new WriteConflictException("transaction " + newest + " committed a version of this key of tree "
+                + tree.name() + " at timestamp " + committedAt + ", after the writer's snapshot at "
+                + txn.firstUpdaterWinsAt(), newest);
         }
     }
 

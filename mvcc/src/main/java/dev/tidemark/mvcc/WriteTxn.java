@@ -9,6 +9,7 @@ public final class WriteTxn
 {
     private final long id;
     private long lastLsn;
+    private long firstUpdaterWinsAt = -1;
 
     /** @param id the transaction id, above {@link CommitTable#SYSTEM_TRANSACTION} */
     public WriteTxn(final long id)
@@ -44,6 +45,27 @@ public final class WriteTxn
     void lastLsn(final long lsn)
     {
         lastLsn = lsn;
+    }
+
+    /**
+     * From now on a write of this transaction fails with {@link WriteConflictException}, writing nothing, when the
+     * newest version of its key was written by another transaction that committed after {@code readTimestamp}
+     * (snapshot isolation's first-updater-wins). The check runs under the leaf's latch, in the descent that
+     * writes.
+     */
+    public void firstUpdaterWins(final long readTimestamp)
+    {
+        if (readTimestamp < 0)
+        {
+            throw new IllegalArgumentException("read timestamp must not be negative, was " + readTimestamp);
+        }
+        firstUpdaterWinsAt = readTimestamp;
+    }
+
+    /** @return the read timestamp of {@link #firstUpdaterWins(long)}, or -1 when writes are not checked */
+    long firstUpdaterWinsAt()
+    {
+        return firstUpdaterWinsAt;
     }
 
     @Override

@@ -846,6 +846,44 @@ class BTreeTest
         fixture.commits.endSnapshot(held);
     }
 
+    @Test
+    void shouldRefuseAWriteOverAVersionCommittedAfterTheWritersSnapshot()
+    {
+        final MvccStore store = open(64);
+        final BTree tree = store.createTree("first-updater");
+        final byte[] key = bytes("k");
+        final WriteTxn base = begin();
+        tree.put(base, key, bytes("v0"));
+        final long before = commit(base);
+
+        final WriteTxn late = begin();
+        late.firstUpdaterWins(before);
+        final WriteTxn early = begin();
+        tree.put(early, key, bytes("v1"));
+        commit(early);
+
+        final long lsn = fixture.wal.lastAppendedLsn();
+        final byte[] big = random(7, 50_000);
+        final long overflowBefore = store.verify().overflowPages();
+        final Throwable refused = catchThrowable(() -> tree.put(late, key, big));
+        assertThat(refused).isInstanceOf(WriteConflictException.class).hasMessageContaining("first-updater");
+        assertThat(((WriteConflictException)refused).newerWriter()).isEqualTo(early.id());
+        assertThatThrownBy(() -> tree.delete(late, key)).isInstanceOf(WriteConflictException.class);
+        assertThat(tree.get(LATEST, key)).as("nothing written").isEqualTo(bytes("v1"));
+        assertThat(tree.newestWriter(key)).isEqualTo(early.id());
+        assertThat(store.verify().problems()).isEmpty();
+        assertThat(store.verify().overflowPages()).as("the overflow chain of the refused value is freed")
+            .isEqualTo(overflowBefore);
+
+        final WriteTxn fresh = begin();
+        fresh.firstUpdaterWins(fixture.commits.now());
+        tree.put(fresh, key, bytes("v2"));
+        tree.put(fresh, key, bytes("v3"));
+        assertThat(tree.get(Snapshot.latest(fresh.id()), key)).as("its own newer version is no conflict")
+            .isEqualTo(bytes("v3"));
+        assertThat(fixture.wal.lastAppendedLsn()).isGreaterThan(lsn);
+    }
+
     private static List<Long> leaves(final MvccStore store, final BTree tree)
     {
         final List<Long> leaves = new ArrayList<>();
