@@ -14,6 +14,7 @@ import dev.tidemark.wal.WriteAheadLog;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -25,6 +26,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Tidemark database: one directory holding the write-ahead log ({@code wal/}), the page file
@@ -35,6 +38,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class Database implements AutoCloseable
 {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     static final int COMMITTED = 0;
     static final int ROLLED_BACK = 1;
     static final int SERIALIZATION_FAILURES = 2;
@@ -55,12 +59,15 @@ public final class Database implements AutoCloseable
     private final ConcurrentHashMap<String, Keyspace> keyspaces = new ConcurrentHashMap<>();
     private final AtomicLongArray counters = new AtomicLongArray(5);
     private final Object checkpointLock = new Object();
+    private final RecoveryReport recovery;
     private final Object keyspaceLock = new Object();
     private volatile boolean closed;
 
     private Database(final Path directory, final DatabaseOptions options, final Closeable directoryLock,
-        final WriteAheadLog wal, final TxnManager txns, final MvccStore store, final LockManager locks)
+        final WriteAheadLog wal, final TxnManager txns, final MvccStore store, final LockManager locks,
+        final RecoveryReport recovery)
     {
+        this.recovery = recovery;
         this.directory = directory;
         this.options = options;
         this.directoryLock = directoryLock;
@@ -108,22 +115,25 @@ public final class Database implements AutoCloseable
             final WriteAheadLog wal = WriteAheadLog.open(WalOptions.builder(dir.resolve("wal")).fileIo(io)
                 .segmentSize(options.walSegmentSize()).build());
             opened.add(wal);
+            final PageStoreOptions pageOptions = PageStoreOptions.builder(pagesFile).fileIo(io)
+                .pageSize(options.pageSize()).bufferPoolBytes(options.cacheBytes()).build();
+            RecoveryReport recovery = null;
             if (master != null && wal.lastAppendedLsn() > master.checkpointLsn)
             {
-                throw new TidemarkException("the database at " + dir + " was not closed cleanly: its log holds "
-                    + "records up to LSN " + wal.lastAppendedLsn() + " after the last checkpoint at LSN "
-                    + master.checkpointLsn + ". This version has no restart recovery yet, so it refuses to open "
-                    + "rather than lose committed work; keep the directory as it is");
+                LOG.info("the database at {} was not closed cleanly (log records up to LSN {} after the checkpoint "
+                    + "at LSN {}); recovering", dir, wal.lastAppendedLsn(), master.checkpointLsn);
+                recovery = Recovery.run(MvccStoreOptions.builder(pageOptions).gcInterval(Duration.ZERO).build(), wal);
+                LOG.info("the database at {}: {}", dir, recovery);
             }
-            final TxnManager txns = new TxnManager(master == null ? 1 : master.nextTxnId,
-                master == null ? 0 : master.lastTimestamp, TRANSACTION_SLOTS);
-            final MvccStore store = MvccStore.open(MvccStoreOptions.builder(PageStoreOptions.builder(pagesFile)
-                .fileIo(io).pageSize(options.pageSize()).bufferPoolBytes(options.cacheBytes()).build()).build(),
-                wal, txns);
+            final long nextId = master == null ? 1
+                : Math.max(master.nextTxnId, recovery == null ? 0 : recovery.maxTransactionId() + 1);
+            final TxnManager txns = new TxnManager(nextId, master == null ? 0 : master.lastTimestamp,
+                TRANSACTION_SLOTS);
+            final MvccStore store = MvccStore.open(MvccStoreOptions.builder(pageOptions).build(), wal, txns);
             opened.add(store);
             final LockManager locks = LockManager.open(LockManagerOptions.defaults());
             opened.add(locks);
-            final Database database = new Database(dir, options, lock, wal, txns, store, locks);
+            final Database database = new Database(dir, options, lock, wal, txns, store, locks, recovery);
             database.checkpoint();
             return database;
         }
@@ -339,6 +349,15 @@ public final class Database implements AutoCloseable
             }
             wal.retireBelow(Math.min(before, txns.oldestFirstLsn(before)));
         }
+    }
+
+    /**
+     * @return what restart recovery did when this open found the database not closed cleanly; empty after a clean
+     * close
+     */
+    public Optional<RecoveryReport> recoveryReport()
+    {
+        return Optional.ofNullable(recovery);
     }
 
     /** @return the transactions waiting for locks now, with what they wait for */

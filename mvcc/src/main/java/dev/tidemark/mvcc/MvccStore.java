@@ -6,11 +6,14 @@ import dev.tidemark.wal.WalCursor;
 import dev.tidemark.wal.WriteAheadLog;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -370,6 +373,87 @@ public final class MvccStore implements AutoCloseable
     public void stopCollector()
     {
         collector.close();
+    }
+
+    /** Receives the log records of other modules that a {@link #redo} pass reads. */
+    @FunctionalInterface
+    public interface RecordVisitor
+    {
+        void record(long lsn, int type, DirectBuffer payload, int length);
+    }
+
+    /**
+     * Restart redo: repeats history from {@code fromLsn} to the end of the log. Every page operation of this
+     * module is applied to each page it names whose page LSN is below the record's (the page-LSN test makes the pass
+     * idempotent: running it again, after a crash during it, changes nothing more); the file grows when a record
+     * names a page beyond its end. Records of other types go to {@code others}. Call it right after
+     * {@link #open}, before any change; the catalog in memory is the one read at open, so close and reopen the
+     * store before using trees created or dropped in the redone part of the log.
+     *
+     * @return what the pass did, with the last record of every transaction that wrote (for undo)
+     */
+    public RedoReport redo(final long fromLsn, final RecordVisitor others)
+    {
+        requireWritable();
+        final Map<Long, Long> lastLsn = new HashMap<>();
+        final org.agrona.collections.LongArrayList pageIds = new org.agrona.collections.LongArrayList();
+        final EntryRecord entry = new EntryRecord();
+        long records = 0;
+        long bytes = 0;
+        long redone = 0;
+        long maxTxn = 0;
+        long last = 0;
+        try (WalCursor cursor = wal.cursor(fromLsn))
+        {
+            while (cursor.next())
+            {
+                final long lsn = cursor.lsn();
+                final int type = cursor.type();
+                final DirectBuffer payload = cursor.payload();
+                final int length = cursor.payloadLength();
+                records++;
+                bytes += length;
+                last = lsn;
+                if (type != LogRecordTypes.TREE_ENTRY && type != LogRecordTypes.TREE_PAGES)
+                {
+                    others.record(lsn, type, payload, length);
+                    continue;
+                }
+                if (type == LogRecordTypes.TREE_ENTRY)
+                {
+                    try
+                    {
+                        entry.wrap(payload, 0, length);
+                    }
+                    catch (final RedoMismatchException ex)
+                    {
+                        throw new TidemarkException("restart redo cannot read the log record at LSN " + lsn + ": "
+                            + ex.getMessage());
+                    }
+                    if (entry.kind() != EntryRecord.KIND_SYSTEM)
+                    {
+                        lastLsn.put(entry.txn(), lsn);
+                        maxTxn = Math.max(maxTxn, entry.txn());
+                    }
+                }
+                pageIds.clear();
+                PageRedo.pagesOf(type, payload, 0, length, pageIds);
+                for (int i = 0; i < pageIds.size(); i++)
+                {
+                    final long pageId = pageIds.getLong(i);
+                    pages.ensurePage(pageId);
+                    try (PageHandle page = pages.pin(pageId, LatchMode.EXCLUSIVE))
+                    {
+                        if (PageRedo.redo(page.pageBuffer(), pageId, lsn, type, payload, 0, length))
+                        {
+                            page.markDirty(lsn);
+                            redone++;
+                        }
+                    }
+                }
+            }
+        }
+        return new RedoReport(fromLsn, last, records, bytes, redone, maxTxn, lastLsn);
     }
 
     /** A full structural check (see {@link TreeVerifier}); call it while no writer is active. */

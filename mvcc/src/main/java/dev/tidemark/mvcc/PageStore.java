@@ -232,6 +232,27 @@ public final class PageStore implements AutoCloseable
         }
     }
 
+    /**
+     * Grows the file by extents until it holds page {@code pageId} (restart redo of a page allocated after the file
+     * last grew durably). The new pages join the free list.
+     */
+    public void ensurePage(final long pageId)
+    {
+        requireOpen();
+        synchronized (allocationLock)
+        {
+            while (file.pageCount() <= pageId)
+            {
+                final long first = file.pageCount();
+                file.grow();
+                for (long id = first; id < file.pageCount(); id++)
+                {
+                    freePages.add(id);
+                }
+            }
+        }
+    }
+
     /** @return whether page {@code pageId} is on the free list. */
     boolean isFree(final long pageId)
     {

@@ -26,6 +26,17 @@ public final class WriteTxn
         this.id = id;
     }
 
+    /**
+     * The log chain of a transaction found in the log by restart recovery, to roll it back
+     * ({@link MvccStore#rollback(WriteTxn, long)}) from its last record, {@code lastLsn}.
+     */
+    public static WriteTxn recovered(final long id, final long lastLsn)
+    {
+        final WriteTxn txn = new WriteTxn(id);
+        txn.lastLsn = lastLsn;
+        return txn;
+    }
+
     static WriteTxn system()
     {
         return new WriteTxn(CommitTable.SYSTEM_TRANSACTION, true);

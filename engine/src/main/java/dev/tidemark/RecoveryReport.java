@@ -1,0 +1,107 @@
+package dev.tidemark;
+
+import java.time.Duration;
+
+/**
+ * What restart recovery did when {@link Database#open} found the database not closed cleanly: the log it read, the
+ * page changes it repeated, the transactions it rolled back, and the time of each pass. Available from
+ * {@link Database#recoveryReport()} and logged at INFO.
+ */
+public final class RecoveryReport
+{
+    private final long fromLsn;
+    private final long toLsn;
+    private final long recordsRead;
+    private final long bytesRead;
+    private final long pagesRedone;
+    private final long committedFound;
+    private final int transactionsUndone;
+    private final Duration analysisAndRedo;
+    private final Duration undo;
+    private final long maxTransactionId;
+
+    RecoveryReport(final long fromLsn, final long toLsn, final long recordsRead, final long bytesRead,
+        final long pagesRedone, final long committedFound, final int transactionsUndone,
+        final Duration analysisAndRedo, final Duration undo, final long maxTransactionId)
+    {
+        this.maxTransactionId = maxTransactionId;
+        this.fromLsn = fromLsn;
+        this.toLsn = toLsn;
+        this.recordsRead = recordsRead;
+        this.bytesRead = bytesRead;
+        this.pagesRedone = pagesRedone;
+        this.committedFound = committedFound;
+        this.transactionsUndone = transactionsUndone;
+        this.analysisAndRedo = analysisAndRedo;
+        this.undo = undo;
+    }
+
+    /** @return the LSN recovery started reading at (the oldest record the log kept) */
+    public long fromLsn()
+    {
+        return fromLsn;
+    }
+
+    /** @return the LSN of the last record found in the log */
+    public long toLsn()
+    {
+        return toLsn;
+    }
+
+    /** @return the log records read by the analysis and redo pass */
+    public long recordsRead()
+    {
+        return recordsRead;
+    }
+
+    /** @return the payload bytes of those records */
+    public long bytesRead()
+    {
+        return bytesRead;
+    }
+
+    /** @return the page changes repeated (changes already on disk are skipped by the page-LSN test) */
+    public long pagesRedone()
+    {
+        return pagesRedone;
+    }
+
+    /** @return the commit records found in the part of the log read */
+    public long committedFound()
+    {
+        return committedFound;
+    }
+
+    /** @return the transactions that had written but neither committed nor finished rolling back: rolled back */
+    public int transactionsUndone()
+    {
+        return transactionsUndone;
+    }
+
+    /** @return the time of the analysis and redo pass (one read of the log) */
+    public Duration analysisAndRedo()
+    {
+        return analysisAndRedo;
+    }
+
+    /** @return the time of the undo pass */
+    public Duration undo()
+    {
+        return undo;
+    }
+
+    /** @return the highest transaction id in the log, so that new ids start above it */
+    long maxTransactionId()
+    {
+        return maxTransactionId;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "recovery read LSN " + fromLsn + " to " + toLsn + ": " + recordsRead + " records (" + bytesRead
+            + " bytes), " + pagesRedone + " page changes repeated, " + committedFound + " commits found, "
+            + transactionsUndone + " transactions rolled back; analysis and redo " + analysisAndRedo.toMillis()
+            + " ms, undo " + undo.toMillis() + " ms";
+    }
+}
