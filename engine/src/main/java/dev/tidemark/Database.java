@@ -118,10 +118,10 @@ public final class Database implements AutoCloseable
             final PageStoreOptions pageOptions = PageStoreOptions.builder(pagesFile).fileIo(io)
                 .pageSize(options.pageSize()).bufferPoolBytes(options.cacheBytes()).build();
             RecoveryReport recovery = null;
-            if (master != null && wal.lastAppendedLsn() > master.checkpointLsn)
+            if (master != null && (!master.closedCleanly || wal.lastAppendedLsn() > master.checkpointLsn))
             {
-                LOG.info("the database at {} was not closed cleanly (log records up to LSN {} after the checkpoint "
-                    + "at LSN {}); recovering", dir, wal.lastAppendedLsn(), master.checkpointLsn);
+                LOG.info("the database at {} was not closed cleanly (log records up to LSN {}, last checkpoint at "
+                    + "LSN {}); recovering", dir, wal.lastAppendedLsn(), master.checkpointLsn);
                 recovery = Recovery.run(MvccStoreOptions.builder(pageOptions).gcInterval(Duration.ZERO).build(), wal);
                 LOG.info("the database at {}: {}", dir, recovery);
             }
@@ -328,6 +328,12 @@ public final class Database implements AutoCloseable
      */
     public void checkpoint()
     {
+        checkpoint(false);
+    }
+
+    /** @param closing whether this is the closing checkpoint, after which nothing changes */
+    private void checkpoint(final boolean closing)
+    {
         requireOpen();
         synchronized (checkpointLock)
         {
@@ -339,8 +345,8 @@ public final class Database implements AutoCloseable
             final long lsn = wal.append(TxnRecords.CHECKPOINT, record, 0, TxnRecords.LENGTH, Durability.SYNC);
             try
             {
-                new MasterRecord(lsn, txns.nextId(), txns.visibleTimestamp(), pageSize).write(options.fileIo(),
-                    directory);
+                new MasterRecord(lsn, txns.nextId(), txns.visibleTimestamp(), pageSize, closing)
+                    .write(options.fileIo(), directory);
             }
             catch (final IOException ex)
             {
@@ -434,7 +440,7 @@ public final class Database implements AutoCloseable
         }
         RuntimeException failure = run(null, this::rollBackRunning);
         failure = run(failure, store::stopCollector);
-        failure = run(failure, this::checkpoint);
+        failure = run(failure, () -> checkpoint(true));
         closed = true;
         failure = run(failure, store::close);
         failure = run(failure, locks::close);

@@ -17,7 +17,7 @@ import java.util.zip.CRC32C;
  *   8 u64 checkpoint LSN (the checkpoint record; 0 before the first)
  *  16 u64 next transaction id
  *  24 u64 last commit timestamp
- *  32 u32 page size | 36 u32 0
+ *  32 u32 page size | 36 u32 flags: bit 0 = written by a clean close (no change can follow it)
  *  40 u32 CRC32C of bytes 0..39
  * </pre>
  */
@@ -27,14 +27,18 @@ final class MasterRecord
     private static final int MAGIC = 0x524D4D54;
     private static final int VERSION = 1;
     private static final int LENGTH = 44;
+    private static final int CLOSED_CLEANLY = 1;
 
     final long checkpointLsn;
     final long nextTxnId;
     final long lastTimestamp;
     final int pageSize;
+    final boolean closedCleanly;
 
-    MasterRecord(final long checkpointLsn, final long nextTxnId, final long lastTimestamp, final int pageSize)
+    MasterRecord(final long checkpointLsn, final long nextTxnId, final long lastTimestamp, final int pageSize,
+        final boolean closedCleanly)
     {
+        this.closedCleanly = closedCleanly;
         this.checkpointLsn = checkpointLsn;
         this.nextTxnId = nextTxnId;
         this.lastTimestamp = lastTimestamp;
@@ -72,7 +76,8 @@ final class MasterRecord
         {
             throw new CorruptionException(file, 40, "the master record fails its checksum");
         }
-        return new MasterRecord(bytes.getLong(8), bytes.getLong(16), bytes.getLong(24), bytes.getInt(32));
+        return new MasterRecord(bytes.getLong(8), bytes.getLong(16), bytes.getLong(24), bytes.getInt(32),
+            (bytes.getInt(36) & CLOSED_CLEANLY) != 0);
     }
 
     /** Replaces the master record of {@code directory} durably. */
@@ -85,6 +90,7 @@ final class MasterRecord
         bytes.putLong(16, nextTxnId);
         bytes.putLong(24, lastTimestamp);
         bytes.putInt(32, pageSize);
+        bytes.putInt(36, closedCleanly ? CLOSED_CLEANLY : 0);
         bytes.putInt(40, crc(bytes));
         final Path temporary = directory.resolve(FILE_NAME + ".tmp");
         io.delete(temporary);

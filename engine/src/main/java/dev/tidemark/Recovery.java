@@ -28,7 +28,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  *       back logically from its last record ({@link MvccStore#rollback}): each change is undone where its key
  *       lives now, logged as a compensation record whose undo-next LSN skips it, so that a crash during undo
  *       resumes where it stopped; compensation records already in the log are skipped the same way. Structure
- *       changes (splits, merges, page allocation) are not undone. An abort record ends each.</li>
+ *       changes (splits, merges, page allocation) are not undone. An abort record ends each. Then pages that no
+ *       tree reaches and that are not free (allocated by a change whose referring record never reached the log)
+ *       are freed, logged.</li>
  * </ol>
  * The store is opened without a garbage collector and with a commit table in which every transaction in the log is
  * committed except the losers; after each pass it is closed (writing every page it changed), so that the next
@@ -87,24 +89,24 @@ final class Recovery
             }
         });
         losers.addAll(toUndo.keySet());
-        if (!toUndo.isEmpty())
+        final int reclaimed;
+        try (MvccStore store = MvccStore.open(storeOptions, wal, table))
         {
-            try (MvccStore store = MvccStore.open(storeOptions, wal, table))
+            final UnsafeBuffer record = new UnsafeBuffer(new byte[TxnRecords.LENGTH]);
+            for (final Map.Entry<Long, Long> loser : toUndo.entrySet())
             {
-                final UnsafeBuffer record = new UnsafeBuffer(new byte[TxnRecords.LENGTH]);
-                for (final Map.Entry<Long, Long> loser : toUndo.entrySet())
-                {
-                    final WriteTxn txn = WriteTxn.recovered(loser.getKey(), loser.getValue());
-                    store.rollback(txn, 0);
-                    TxnRecords.write(record, txn.id(), txn.lastLsn(), System.currentTimeMillis());
-                    wal.append(TxnRecords.ABORT, record, 0, TxnRecords.LENGTH, Durability.NONE);
-                }
-                wal.awaitDurable(wal.lastAppendedLsn());
+                final WriteTxn txn = WriteTxn.recovered(loser.getKey(), loser.getValue());
+                store.rollback(txn, 0);
+                TxnRecords.write(record, txn.id(), txn.lastLsn(), System.currentTimeMillis());
+                wal.append(TxnRecords.ABORT, record, 0, TxnRecords.LENGTH, Durability.NONE);
             }
+            // pages allocated by a change whose referring record never reached the log
+            reclaimed = store.reclaimLeakedPages();
+            wal.awaitDurable(wal.lastAppendedLsn());
         }
         final long undoneNanos = System.nanoTime();
         return new RecoveryReport(fromLsn, Math.max(redo.toLsn(), 0), redo.records(), redo.bytes(),
             redo.pagesRedone(), commits[0], toUndo.size(), Duration.ofNanos(redoneNanos - startNanos),
-            Duration.ofNanos(undoneNanos - redoneNanos), Math.max(maxId[0], redo.maxTransactionId()));
+            Duration.ofNanos(undoneNanos - redoneNanos), reclaimed, Math.max(maxId[0], redo.maxTransactionId()));
     }
 }

@@ -19,11 +19,13 @@ public final class RecoveryReport
     private final Duration analysisAndRedo;
     private final Duration undo;
     private final long maxTransactionId;
+    private final int pagesReclaimed;
 
     RecoveryReport(final long fromLsn, final long toLsn, final long recordsRead, final long bytesRead,
         final long pagesRedone, final long committedFound, final int transactionsUndone,
-        final Duration analysisAndRedo, final Duration undo, final long maxTransactionId)
+        final Duration analysisAndRedo, final Duration undo, final int pagesReclaimed, final long maxTransactionId)
     {
+        this.pagesReclaimed = pagesReclaimed;
         this.maxTransactionId = maxTransactionId;
         this.fromLsn = fromLsn;
         this.toLsn = toLsn;
@@ -78,6 +80,12 @@ public final class RecoveryReport
         return transactionsUndone;
     }
 
+    /** @return the pages freed because no tree reached them (allocated by a change that never reached the log) */
+    public int pagesReclaimed()
+    {
+        return pagesReclaimed;
+    }
+
     /** @return the time of the analysis and redo pass (one read of the log) */
     public Duration analysisAndRedo()
     {
@@ -101,7 +109,8 @@ public final class RecoveryReport
     {
         return "recovery read LSN " + fromLsn + " to " + toLsn + ": " + recordsRead + " records (" + bytesRead
             + " bytes), " + pagesRedone + " page changes repeated, " + committedFound + " commits found, "
-            + transactionsUndone + " transactions rolled back; analysis and redo " + analysisAndRedo.toMillis()
+            + transactionsUndone + " transactions rolled back, " + pagesReclaimed + " unreachable pages freed; "
+            + "analysis and redo " + analysisAndRedo.toMillis()
             + " ms, undo " + undo.toMillis() + " ms";
     }
 }

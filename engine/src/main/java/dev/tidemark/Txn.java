@@ -113,7 +113,7 @@ final class Txn implements Transaction
         return writeTxn != null;
     }
 
-    /** @return the LSN of the first record of this transaction, 0 before it wrote */
+    /** @return a lower bound of the LSN of this transaction's first record, 0 before it became a writer */
     long firstLsn()
     {
         return firstLsn;
@@ -290,7 +290,6 @@ final class Txn implements Transaction
         {
             conflict(keyspace, key, ex);
         }
-        noteFirstLsn();
         wroteKey(keyspace, key);
     }
 
@@ -318,7 +317,6 @@ final class Txn implements Transaction
         }
         if (wrote[0])
         {
-            noteFirstLsn();
             wroteKey(keyspace, key);
         }
         return existed;
@@ -337,21 +335,15 @@ final class Txn implements Transaction
         if (writeTxn == null)
         {
             writeTxn = new WriteTxn(id);
+            // a lower bound of every LSN this transaction will write, visible to a checkpoint (through the writers
+            // map) before its first record is appended: the log is kept from here while it runs
+            firstLsn = Math.max(1, db.wal().lastAppendedLsn());
             if (isolation != IsolationLevel.READ_COMMITTED)
             {
                 // first updater wins, checked by the tree in the descent that writes
                 writeTxn.firstUpdaterWins(snapshot.readTimestamp());
             }
             db.txns().becameWriter(this);
-        }
-    }
-
-    /** Records the LSN of the first write, below which the log must be kept while this transaction runs. */
-    private void noteFirstLsn()
-    {
-        if (firstLsn == 0 && writeTxn != null)
-        {
-            firstLsn = writeTxn.lastLsn();
         }
     }
 

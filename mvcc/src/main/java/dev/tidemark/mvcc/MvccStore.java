@@ -456,6 +456,52 @@ public final class MvccStore implements AutoCloseable
         return new RedoReport(fromLsn, last, records, bytes, redone, maxTxn, lastLsn);
     }
 
+    /**
+     * Frees, with logged page operations, every data page that is neither free nor reachable from a tree: pages
+     * whose allocation reached the log while the change that would have referred to them did not (a crash between
+     * an overflow value's pages and its entry, for one). Restart recovery calls it after undo; call it only while
+     * nothing else uses the store, since a change under way holds pages that no tree reaches yet.
+     *
+     * @return the pages freed
+     */
+    public int reclaimLeakedPages()
+    {
+        requireWritable();
+        final org.agrona.collections.LongArrayList reachable = new org.agrona.collections.LongArrayList();
+        final TreePages collector = new TreePages(this);
+        for (final BTree tree : trees())
+        {
+            collector.collect(tree, reachable);
+        }
+        final org.agrona.collections.LongHashSet reached = new org.agrona.collections.LongHashSet();
+        for (int i = 0; i < reachable.size(); i++)
+        {
+            reached.add(reachable.getLong(i));
+        }
+        final Scratch scratch = scratch();
+        final SmoBatch smo = scratch.smo;
+        int freed = 0;
+        int inBatch = 0;
+        for (long pageId = pages.firstDataPage(); pageId < pages.pageCount(); pageId++)
+        {
+            if (!pages.isFree(pageId) && !reached.contains(pageId))
+            {
+                smo.free(pageId);
+                freed++;
+                if (++inBatch == Overflow.FREES_PER_RECORD)
+                {
+                    smo.commit(wal, scratch.record);
+                    inBatch = 0;
+                }
+            }
+        }
+        if (inBatch > 0)
+        {
+            smo.commit(wal, scratch.record);
+        }
+        return freed;
+    }
+
     /** A full structural check (see {@link TreeVerifier}); call it while no writer is active. */
     public VerifyReport verify()
     {

@@ -12,7 +12,7 @@ import org.agrona.collections.LongArrayList;
  */
 final class Overflow
 {
-    private static final int FREES_PER_RECORD = 512;
+    static final int FREES_PER_RECORD = 512;
 
     private final PageStore pages;
     private final WriteAheadLog wal;
