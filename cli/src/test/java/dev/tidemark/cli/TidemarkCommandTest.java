@@ -158,6 +158,10 @@ class TidemarkCommandTest
             "SNAPSHOT        allows   write skew: nobody is on call",
             "SERIALIZABLE    prevents write skew: T2 aborted: SerializationFailureException");
         assertThat(run.out()).containsPattern("write skew +allowed +allowed +prevented");
+        assertThat(run.out()).as("the crash section").contains("killed with SIGKILL (exit status 137 = 128 + signal 9)",
+            "Database.open recovered it in", "1 transactions rolled back",
+            "Every acknowledged commit survived the kill; nothing of the unfinished transaction did.",
+            "db.verify(): valid");
         assertThat(isolationSection(run.out())).isEqualTo(isolationSection(first.out()));
         assertThat(ok("scan", "--dir", demo.toString(), "--keyspace", "accounts", "--limit", "1").out())
             .isEqualTo("acct-00000\t100" + System.lineSeparator());
