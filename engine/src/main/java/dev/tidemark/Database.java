@@ -60,6 +60,8 @@ public final class Database implements AutoCloseable
     private final AtomicLongArray counters = new AtomicLongArray(5);
     private final Object checkpointLock = new Object();
     private final RecoveryReport recovery;
+    private final Checkpointer checkpointer;
+    private volatile CheckpointMark lastCheckpoint = new CheckpointMark(0, 0, System.nanoTime());
     private final Object keyspaceLock = new Object();
     private volatile boolean closed;
 
@@ -68,6 +70,7 @@ public final class Database implements AutoCloseable
         final RecoveryReport recovery)
     {
         this.recovery = recovery;
+        this.checkpointer = new Checkpointer(this, options);
         this.directory = directory;
         this.options = options;
         this.directoryLock = directoryLock;
@@ -135,6 +138,7 @@ public final class Database implements AutoCloseable
             opened.add(locks);
             final Database database = new Database(dir, options, lock, wal, txns, store, locks, recovery);
             database.checkpoint();
+            database.checkpointer.start();
             return database;
         }
         catch (final IOException ex)
@@ -354,7 +358,19 @@ public final class Database implements AutoCloseable
                     + ex.getMessage(), ex);
             }
             wal.retireBelow(Math.min(before, txns.oldestFirstLsn(before)));
+            lastCheckpoint = new CheckpointMark(lsn, wal.writtenPosition(), System.nanoTime());
         }
+    }
+
+    /** Where and when the last checkpoint was: its record's LSN, the log's written position, nanoTime. */
+    record CheckpointMark(long lsn, long position, long nanos)
+    {
+    }
+
+    /** @return the last checkpoint of this open */
+    CheckpointMark lastCheckpoint()
+    {
+        return lastCheckpoint;
     }
 
     /**
@@ -438,7 +454,8 @@ public final class Database implements AutoCloseable
                 return;
             }
         }
-        RuntimeException failure = run(null, this::rollBackRunning);
+        RuntimeException failure = run(null, checkpointer::stop);
+        failure = run(failure, this::rollBackRunning);
         failure = run(failure, store::stopCollector);
         failure = run(failure, () -> checkpoint(true));
         closed = true;

@@ -15,6 +15,10 @@ public final class DatabaseOptions
     public static final long DEFAULT_CACHE_BYTES = 64L << 20;
     public static final int DEFAULT_MAX_VALUE_LENGTH = 64 << 20;
     public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
+    /** A checkpoint at least this often while the database changes, so that a restart has little log to read. */
+    public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(30);
+    /** A checkpoint once this much log was written since the last one. */
+    public static final long DEFAULT_CHECKPOINT_LOG_BYTES = 64L << 20;
 
     private final Durability durability;
     private final IsolationLevel isolation;
@@ -24,9 +28,13 @@ public final class DatabaseOptions
     private final int walSegmentSize;
     private final int maxValueLength;
     private final FileIo fileIo;
+    private final Duration checkpointInterval;
+    private final long checkpointLogBytes;
 
     private DatabaseOptions(final Builder builder)
     {
+        this.checkpointInterval = builder.checkpointInterval;
+        this.checkpointLogBytes = builder.checkpointLogBytes;
         this.durability = builder.durability;
         this.isolation = builder.isolation;
         this.lockTimeout = builder.lockTimeout;
@@ -95,6 +103,21 @@ public final class DatabaseOptions
         return fileIo;
     }
 
+    /**
+     * @return how often the checkpointer thread checkpoints a database that changed since its last checkpoint;
+     * zero: never by time
+     */
+    public Duration checkpointInterval()
+    {
+        return checkpointInterval;
+    }
+
+    /** @return the log bytes written since the last checkpoint that make the next one; zero: never by volume */
+    public long checkpointLogBytes()
+    {
+        return checkpointLogBytes;
+    }
+
     /** Builds {@link DatabaseOptions}. */
     public static final class Builder
     {
@@ -106,6 +129,8 @@ public final class DatabaseOptions
         private int walSegmentSize = 64 << 20;
         private int maxValueLength = DEFAULT_MAX_VALUE_LENGTH;
         private FileIo fileIo = new NioFileIo();
+        private Duration checkpointInterval = DEFAULT_CHECKPOINT_INTERVAL;
+        private long checkpointLogBytes = DEFAULT_CHECKPOINT_LOG_BYTES;
 
         private Builder()
         {
@@ -161,9 +186,37 @@ public final class DatabaseOptions
             return this;
         }
 
+        /**
+         * @param checkpointInterval how often to checkpoint a database that changed ({@link Duration#ZERO}: never
+         *                           by time; with both triggers off only {@link Database#checkpoint()} and
+         *                           {@link Database#close()} checkpoint, and the log grows until they do)
+         */
+        public Builder checkpointInterval(final Duration checkpointInterval)
+        {
+            this.checkpointInterval = Objects.requireNonNull(checkpointInterval, "checkpointInterval");
+            return this;
+        }
+
+        /** @param checkpointLogBytes checkpoint once this many log bytes were written since the last (0: never) */
+        public Builder checkpointLogBytes(final long checkpointLogBytes)
+        {
+            this.checkpointLogBytes = checkpointLogBytes;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the bad value */
         public DatabaseOptions build()
         {
+            if (checkpointInterval.isNegative())
+            {
+                throw new IllegalArgumentException("checkpointInterval must not be negative, was "
+                    + checkpointInterval);
+            }
+            if (checkpointLogBytes < 0)
+            {
+                throw new IllegalArgumentException("checkpointLogBytes must not be negative, was "
+                    + checkpointLogBytes);
+            }
             if (lockTimeout.isNegative())
             {
                 throw new IllegalArgumentException("lockTimeout must not be negative, was " + lockTimeout);

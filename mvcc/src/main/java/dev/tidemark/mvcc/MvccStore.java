@@ -29,6 +29,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class MvccStore implements AutoCloseable
 {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MvccStore.class);
+    private static final long PROGRESS_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
     static final long CATALOG_ID = 0;
     private static final int CATALOG_VALUE_LENGTH = 24;
     private static final int CATALOG_VERSION = 1;
@@ -388,7 +390,8 @@ public final class MvccStore implements AutoCloseable
      * idempotent: running it again, after a crash during it, changes nothing more); the file grows when a record
      * names a page beyond its end. Records of other types go to {@code others}. Call it right after
      * {@link #open}, before any change; the catalog in memory is the one read at open, so close and reopen the
-     * store before using trees created or dropped in the redone part of the log.
+     * store before using trees created or dropped in the redone part of the log. A long pass logs its progress
+     * (INFO) every 2 s.
      *
      * @return what the pass did, with the last record of every transaction that wrote (for undo)
      */
@@ -398,11 +401,14 @@ public final class MvccStore implements AutoCloseable
         final Map<Long, Long> lastLsn = new HashMap<>();
         final org.agrona.collections.LongArrayList pageIds = new org.agrona.collections.LongArrayList();
         final EntryRecord entry = new EntryRecord();
+        final PageRedo redoer = new PageRedo();
         long records = 0;
         long bytes = 0;
         long redone = 0;
         long maxTxn = 0;
         long last = 0;
+        final long end = wal.lastAppendedLsn();
+        long reportedAt = System.nanoTime();
         try (WalCursor cursor = wal.cursor(fromLsn))
         {
             while (cursor.next())
@@ -414,6 +420,12 @@ public final class MvccStore implements AutoCloseable
                 records++;
                 bytes += length;
                 last = lsn;
+                if ((records & 4095) == 0 && System.nanoTime() - reportedAt > PROGRESS_NANOS)
+                {
+                    reportedAt = System.nanoTime();
+                    LOG.info("restart redo of {}: at LSN {} of {}, {} records read, {} page changes applied",
+                        pages.path(), lsn, end, records, redone);
+                }
                 if (type != LogRecordTypes.TREE_ENTRY && type != LogRecordTypes.TREE_PAGES)
                 {
                     others.record(lsn, type, payload, length);
@@ -437,14 +449,14 @@ public final class MvccStore implements AutoCloseable
                     }
                 }
                 pageIds.clear();
-                PageRedo.pagesOf(type, payload, 0, length, pageIds);
+                redoer.pages(type, payload, 0, length, pageIds);
                 for (int i = 0; i < pageIds.size(); i++)
                 {
                     final long pageId = pageIds.getLong(i);
                     pages.ensurePage(pageId);
                     try (PageHandle page = pages.pin(pageId, LatchMode.EXCLUSIVE))
                     {
-                        if (PageRedo.redo(page.pageBuffer(), pageId, lsn, type, payload, 0, length))
+                        if (redoer.apply(page.pageBuffer(), pageId, lsn, type, payload, 0, length))
                         {
                             page.markDirty(lsn);
                             redone++;

@@ -11,9 +11,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 final class PageRedo
 {
-    private PageRedo()
-    {
-    }
+    private final UnsafeBuffer body = new UnsafeBuffer(0, 0);
+    private final EntryRecord entry = new EntryRecord();
+    private final PagesRecord pagesRecord = new PagesRecord();
+    private UnsafeBuffer scratch = new UnsafeBuffer(new byte[0]);
 
     /**
      * Applies the record to {@code page} (a whole page, header included) when it changes page {@code pageId} and
@@ -24,25 +25,35 @@ final class PageRedo
     static boolean redo(final UnsafeBuffer page, final long pageId, final long lsn, final int type,
         final DirectBuffer payload, final int offset, final int length)
     {
+        return new PageRedo().apply(page, pageId, lsn, type, payload, offset, length);
+    }
+
+    /** {@link #redo}, reusing this instance's views and scratch buffer (restart redo: one per pass). */
+    boolean apply(final UnsafeBuffer page, final long pageId, final long lsn, final int type,
+        final DirectBuffer payload, final int offset, final int length)
+    {
         if (lsn <= page.getLong(PageLayout.LSN_OFFSET))
         {
             return false;
         }
-        final UnsafeBuffer body = new UnsafeBuffer(page, PageLayout.HEADER_LENGTH,
-            page.capacity() - PageLayout.HEADER_LENGTH);
+        body.wrap(page, PageLayout.HEADER_LENGTH, page.capacity() - PageLayout.HEADER_LENGTH);
         final boolean changed;
         if (type == LogRecordTypes.TREE_ENTRY)
         {
-            final EntryRecord record = new EntryRecord().wrap(payload, offset, length);
+            final EntryRecord record = entry.wrap(payload, offset, length);
             changed = record.pageId() == pageId;
             if (changed)
             {
-                record.redo(body, new UnsafeBuffer(new byte[body.capacity()]));
+                if (scratch.capacity() < body.capacity())
+                {
+                    scratch = new UnsafeBuffer(new byte[body.capacity()]);
+                }
+                record.redo(body, scratch);
             }
         }
         else if (type == LogRecordTypes.TREE_PAGES)
         {
-            changed = redoPages(new PagesRecord().wrap(payload, offset, length), page, body, pageId);
+            changed = redoPages(pagesRecord.wrap(payload, offset, length), page, body, pageId);
         }
         else
         {
@@ -87,13 +98,20 @@ final class PageRedo
     static void pagesOf(final int type, final DirectBuffer payload, final int offset, final int length,
         final org.agrona.collections.LongArrayList into)
     {
+        new PageRedo().pages(type, payload, offset, length, into);
+    }
+
+    /** {@link #pagesOf}, reusing this instance's record views. */
+    void pages(final int type, final DirectBuffer payload, final int offset, final int length,
+        final org.agrona.collections.LongArrayList into)
+    {
         if (type == LogRecordTypes.TREE_ENTRY)
         {
-            into.addLong(new EntryRecord().wrap(payload, offset, length).pageId());
+            into.addLong(entry.wrap(payload, offset, length).pageId());
         }
         else if (type == LogRecordTypes.TREE_PAGES)
         {
-            final PagesRecord record = new PagesRecord().wrap(payload, offset, length);
+            final PagesRecord record = pagesRecord.wrap(payload, offset, length);
             int image = record.firstImage();
             for (int i = 0; i < record.imageCount(); i++)
             {

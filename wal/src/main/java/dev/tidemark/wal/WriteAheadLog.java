@@ -301,6 +301,18 @@ public final class WriteAheadLog implements AutoCloseable
         return state.segments()[0].firstLsn();
     }
 
+    /**
+     * @return a byte position that grows as the log is written: the newest segment's index times the segment size,
+     * plus the bytes written into it. The difference of two positions measures the log written between them (to
+     * within the unused tail of a segment), e.g. to checkpoint after so many bytes.
+     */
+    public long writtenPosition()
+    {
+        final Segment[] segments = state.segments();
+        final Segment newest = segments[segments.length - 1];
+        return newest.segmentIndex() * newest.capacity() + newest.endOffset();
+    }
+
     /** @return the paths of the segments in use, oldest first. */
     public List<java.nio.file.Path> segmentPaths()
     {

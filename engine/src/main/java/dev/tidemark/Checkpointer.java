@@ -1,0 +1,107 @@
+package dev.tidemark;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The checkpointer, thread {@value #THREAD_NAME}: checkpoints a database that changed since its last checkpoint
+ * once {@link DatabaseOptions#checkpointInterval()} passed or {@link DatabaseOptions#checkpointLogBytes()} of log
+ * were written, so that the log it keeps (and a restart reads) stays short. It looks ten times a second. A failed
+ * checkpoint is logged and tried again an interval later; after the log failed for good it stops.
+ */
+final class Checkpointer implements Runnable
+{
+    static final String THREAD_NAME = "tidemark-checkpointer";
+    private static final Logger LOG = LoggerFactory.getLogger(Checkpointer.class);
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final Database db;
+    private final long intervalNanos;
+    private final long logBytes;
+    private volatile boolean stopped;
+    private Thread thread;
+
+    Checkpointer(final Database db, final DatabaseOptions options)
+    {
+        this.db = db;
+        this.intervalNanos = options.checkpointInterval().toNanos();
+        this.logBytes = options.checkpointLogBytes();
+    }
+
+    void start()
+    {
+        if (intervalNanos == 0 && logBytes == 0)
+        {
+            return;
+        }
+        thread = new Thread(this, THREAD_NAME);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void run()
+    {
+        long lastAttempt = System.nanoTime();
+        while (!stopped)
+        {
+            LockSupport.parkNanos(this, POLL_NANOS);
+            if (stopped)
+            {
+                return;
+            }
+            final Database.CheckpointMark last = db.lastCheckpoint();
+            if (db.wal().lastAppendedLsn() <= last.lsn())
+            {
+                continue;
+            }
+            final long now = System.nanoTime();
+            final boolean byTime = intervalNanos > 0 && now - Math.max(last.nanos(), lastAttempt) >= intervalNanos;
+            final boolean byVolume = logBytes > 0 && db.wal().writtenPosition() - last.position() >= logBytes
+                && now - lastAttempt >= POLL_NANOS * 10;
+            if (!byTime && !byVolume)
+            {
+                continue;
+            }
+            lastAttempt = now;
+            try
+            {
+                db.checkpoint();
+            }
+            catch (final RuntimeException ex)
+            {
+                if (stopped)
+                {
+                    return;
+                }
+                if (db.wal().failure() != null)
+                {
+                    LOG.error("checkpoints stopped: the log of {} failed", db.directory(), ex);
+                    return;
+                }
+                LOG.warn("a checkpoint of {} failed; it is tried again", db.directory(), ex);
+            }
+        }
+    }
+
+    /** Stops the thread and waits for a checkpoint under way to end. */
+    void stop()
+    {
+        stopped = true;
+        final Thread running = thread;
+        if (running != null)
+        {
+            LockSupport.unpark(running);
+            try
+            {
+                running.join();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
