@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * promised and a full disk is reported to the appender before it is given an LSN. A spare is prepared in the
  * background after each roll; an appender that finds none creates it.
  *
- * <p>Threading: {@link #admit}, {@link #take}, {@link #create} and the background spare task serialise on this
- * object; background work runs on one daemon thread, {@code tidemark-wal-allocator}. {@link #written} is
- * lock-free.
+ * <p>Threading: {@link #admit} is lock-free while the spare has room; otherwise it, {@link #take},
+ * {@link #create} and the bookkeeping of the background spare task serialise on this object. The background task
+ * creates the file outside the lock (appends go on meanwhile; one that needs the spare waits for it), on one
+ * daemon thread, {@code tidemark-wal-allocator}. {@link #written} is lock-free.
  */
 final class SegmentAllocator implements AutoCloseable
 {
@@ -41,7 +42,10 @@ final class SegmentAllocator implements AutoCloseable
     private final ExecutorService worker;
     private final AtomicLong promised = new AtomicLong();
     private long nextSegmentIndex;
-    private Segment spare;
+    /** Written under this object's lock, read by the lock-free admission. */
+    private volatile Segment spare;
+    /** The background task is creating the next spare (outside the lock); guarded by this object's lock. */
+    private boolean preparing;
     private volatile Throwable archiveFailure;
 
     SegmentAllocator(
@@ -80,16 +84,64 @@ final class SegmentAllocator implements AutoCloseable
      *
      * @throws NoSpaceException the disk has no room for the spare; nothing was reserved
      */
-    synchronized void admit(final int frameBytes) throws IOException
+    void admit(final int frameBytes) throws IOException
     {
-        final long needed = promised.get() + frameBytes + SegmentDescriptor.HEADER_LENGTH;
-        if (spare == null || spare.capacity() < needed)
+        // lock-free when the spare has room: promise the frame against it, then check that it is still the spare
+        // (a roll that took it counted the promise; one that took it before the promise did not: undo, go slow)
+        while (true)
         {
+            final Segment current = spare;
+            final long promisedNow = promised.get();
+            if (current == null
+                || current.capacity() < promisedNow + frameBytes + SegmentDescriptor.HEADER_LENGTH)
+            {
+                admitSlowly(frameBytes);
+                return;
+            }
+            if (promised.compareAndSet(promisedNow, promisedNow + frameBytes))
+            {
+                if (spare == current)
+                {
+                    return;
+                }
+                promised.addAndGet(-frameBytes);
+            }
+        }
+    }
+
+    private synchronized void admitSlowly(final int frameBytes) throws IOException
+    {
+        while (true)
+        {
+            final long needed = promised.get() + frameBytes + SegmentDescriptor.HEADER_LENGTH;
+            if (spare != null && spare.capacity() >= needed)
+            {
+                promised.addAndGet(frameBytes);
+                return;
+            }
+            if (preparing)
+            {
+                awaitPrepared();
+                continue;
+            }
             final int capacity = (int)Math.min(Integer.MAX_VALUE, Math.max(needed, segmentSize));
             // on a full disk every admission tries again (and fails fast): space freed is used at once
             spare = spare == null ? create(capacity) : grow(spare, capacity);
         }
-        promised.addAndGet(frameBytes);
+    }
+
+    /** Under the lock: waits for the background task to finish the spare it is creating. */
+    private void awaitPrepared() throws IOException
+    {
+        try
+        {
+            wait(100);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for the next WAL segment");
+        }
     }
 
     /** Journal: an admitted frame of {@code frameBytes} was written. */
@@ -104,6 +156,10 @@ final class SegmentAllocator implements AutoCloseable
      */
     synchronized Segment take(final int minCapacity) throws IOException
     {
+        while (spare == null && preparing)
+        {
+            awaitPrepared();
+        }
         Segment segment = spare;
         spare = null;
         if (segment == null)
@@ -158,15 +214,23 @@ final class SegmentAllocator implements AutoCloseable
     }
 
     /** Background: prepares the next spare so that appenders rarely pay for allocation. */
-    private synchronized void prepareSpare()
+    private void prepareSpare()
     {
-        if (spare != null)
+        final long index;
+        synchronized (this)
         {
-            return;
+            if (spare != null || preparing)
+            {
+                return;
+            }
+            preparing = true;
+            index = nextSegmentIndex++;
         }
+        // the file is created, forced and mapped outside the lock: appends admitted against the current spare go on
+        Segment created = null;
         try
         {
-            spare = create(segmentSize);
+            created = createFile(index, segmentSize);
         }
         catch (final NoSpaceException ex)
         {
@@ -175,6 +239,20 @@ final class SegmentAllocator implements AutoCloseable
         catch (final IOException ex)
         {
             LOG.error("Could not prepare the next WAL segment in {}; an appender will try again", directory, ex);
+        }
+        synchronized (this)
+        {
+            preparing = false;
+            if (created != null)
+            {
+                spare = created;
+            }
+            else
+            {
+                // nobody took an index meanwhile (creators wait while preparing): reuse it
+                nextSegmentIndex = index;
+            }
+            notifyAll();
         }
     }
 
