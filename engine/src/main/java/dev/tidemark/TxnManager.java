@@ -45,6 +45,7 @@ final class TxnManager implements CommitTable
     private final AtomicLong registering = new AtomicLong();
     private final Object publishLock = new Object();
     private final AtomicBoolean refreshing = new AtomicBoolean();
+    private int endsSinceClockCheck;
     private volatile long settledBelow;
     private volatile long horizon;
     private volatile long horizonAt;
@@ -171,7 +172,11 @@ final class TxnManager implements CommitTable
     private void unregister(final Txn txn)
     {
         unlist(txn);
-        maybeRefresh();
+        // look at the clock only every 16th end (a racy count: an end more or less does not matter)
+        if ((++endsSinceClockCheck & 15) == 0)
+        {
+            maybeRefresh();
+        }
     }
 
     /**
