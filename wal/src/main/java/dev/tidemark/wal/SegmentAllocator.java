@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: {@link #admit} is lock-free while the spare has room; otherwise it, {@link #take},
  * {@link #create} and the bookkeeping of the background spare task serialise on this object. The background task
- * creates the file outside the lock (appends go on meanwhile; one that needs the spare waits for it), on one
- * daemon thread, {@code tidemark-wal-allocator}. {@link #written} is lock-free.
+ * creates files outside the lock (appends go on meanwhile; one that needs the spare waits for it), on one
+ * daemon thread, {@code tidemark-wal-allocator}. It keeps a reserve segment ready behind the spare, so that a roll
+ * finds the next spare in place instead of stalling appends while a segment file is created. {@link #written} is
+ * lock-free.
  */
 final class SegmentAllocator implements AutoCloseable
 {
@@ -44,7 +46,9 @@ final class SegmentAllocator implements AutoCloseable
     private long nextSegmentIndex;
     /** Written under this object's lock, read by the lock-free admission. */
     private volatile Segment spare;
-    /** The background task is creating the next spare (outside the lock); guarded by this object's lock. */
+    /** The segment after the spare, prepared ahead so that a roll finds the next spare ready; under the lock. */
+    private Segment reserve;
+    /** The background task is creating a segment (outside the lock); guarded by this object's lock. */
     private boolean preparing;
     private volatile Throwable archiveFailure;
 
@@ -161,7 +165,8 @@ final class SegmentAllocator implements AutoCloseable
             awaitPrepared();
         }
         Segment segment = spare;
-        spare = null;
+        spare = reserve;
+        reserve = null;
         if (segment == null)
         {
             throw new IllegalStateException("WAL roll found no spare segment although its record was admitted");
@@ -217,16 +222,18 @@ final class SegmentAllocator implements AutoCloseable
     private void prepareSpare()
     {
         final long index;
+        final boolean forSpare;
         synchronized (this)
         {
-            if (spare != null || preparing)
+            if (spare != null && reserve != null || preparing)
             {
                 return;
             }
             preparing = true;
+            forSpare = spare == null;
             index = nextSegmentIndex++;
         }
-        // the file is created, forced and mapped outside the lock: appends admitted against the current spare go on
+        // created, forced and mapped outside the lock: appends admitted against the current spare go on
         Segment created = null;
         try
         {
@@ -234,25 +241,43 @@ final class SegmentAllocator implements AutoCloseable
         }
         catch (final NoSpaceException ex)
         {
-            LOG.warn("No room for the next WAL segment in {}: appends are refused until space is freed", directory);
+            LOG.warn(forSpare ? "No room for the next WAL segment in {}: appends are refused until space is freed"
+                : "No room to prepare a WAL segment ahead in {}; it is tried again at the next roll", directory);
         }
         catch (final IOException ex)
         {
-            LOG.error("Could not prepare the next WAL segment in {}; an appender will try again", directory, ex);
+            LOG.error("Could not prepare a WAL segment in {}; it is tried again", directory, ex);
         }
         synchronized (this)
         {
             preparing = false;
-            if (created != null)
+            notifyAll();
+            if (created == null)
+            {
+                // nobody took an index meanwhile (creators wait while preparing): reuse it
+                nextSegmentIndex = index;
+                return;
+            }
+            if (spare == null)
             {
                 spare = created;
             }
             else
             {
-                // nobody took an index meanwhile (creators wait while preparing): reuse it
-                nextSegmentIndex = index;
+                reserve = created;
             }
-            notifyAll();
+            if (reserve == null)
+            {
+                // the reserve next, as a task of its own: archive work queued meanwhile runs first
+                try
+                {
+                    worker.execute(this::prepareSpare);
+                }
+                catch (final java.util.concurrent.RejectedExecutionException closing)
+                {
+                    // the allocator is closing: no reserve is needed any more
+                }
+            }
         }
     }
 
@@ -289,6 +314,13 @@ final class SegmentAllocator implements AutoCloseable
         catch (final IOException | RuntimeException ex)
         {
             discard(file, segment.path(), ex);
+            if (reserve != null)
+            {
+                // it holds the next index: drop it too, so that indexes stay without gaps
+                reserve.region().close();
+                discard(reserve.file(), reserve.path(), ex);
+                reserve = null;
+            }
             nextSegmentIndex = segment.segmentIndex();
             throw ex;
         }
@@ -332,6 +364,11 @@ final class SegmentAllocator implements AutoCloseable
                 // an unused spare stays on disk as a blank segment; the next open removes it
                 spare.retire();
                 spare = null;
+            }
+            if (reserve != null)
+            {
+                reserve.retire();
+                reserve = null;
             }
         }
     }
