@@ -457,7 +457,10 @@ public final class Database implements AutoCloseable
         RuntimeException failure = run(null, checkpointer::stop);
         failure = run(failure, this::rollBackRunning);
         failure = run(failure, store::stopCollector);
-        failure = run(failure, () -> checkpoint(true));
+        // clean only when everything before went well: a transaction that could not be rolled back is left to
+        // recovery at the next open
+        final boolean clean = failure == null;
+        failure = run(failure, () -> checkpoint(clean));
         closed = true;
         failure = run(failure, store::close);
         failure = run(failure, locks::close);

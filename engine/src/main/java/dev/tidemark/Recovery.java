@@ -32,9 +32,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  *       tree reaches and that are not free (allocated by a change whose referring record never reached the log)
  *       are freed, logged.</li>
  * </ol>
- * The store is opened without a garbage collector and with a commit table in which every transaction in the log is
- * committed except the losers; after each pass it is closed (writing every page it changed), so that the next
- * open reads the catalog and free pages as the log left them. A crash during recovery is recovered by running it
+ * Redo runs on a store opened without its catalog (whose pages on disk may be older than each other until redo
+ * ran); undo on a store opened without a garbage collector and with a commit table in which every transaction in
+ * the log is committed except the losers. After each pass the store is closed (writing every page it changed), so
+ * that the next open reads the catalog and free pages as the log left them. A crash during recovery is recovered by running it
  * again.
  */
 final class Recovery
@@ -66,7 +67,7 @@ final class Recovery
             }
         };
         final long fromLsn = wal.firstLsn();
-        try (MvccStore store = MvccStore.open(storeOptions, wal, table))
+        try (MvccStore store = MvccStore.openForRedo(storeOptions, wal))
         {
             redo = store.redo(fromLsn, (lsn, type, payload, length) ->
             {

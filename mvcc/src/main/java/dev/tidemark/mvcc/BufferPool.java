@@ -141,7 +141,8 @@ final class BufferPool
         {
             return null;
         }
-        if (frame.pageId != pageId || frame.loading)
+        // loading first: a failed load clears it after it clears pageId, so seeing it clear proves pageId is current
+        if (frame.loading || frame.pageId != pageId)
         {
             unpin(frame);
             return null;
@@ -202,12 +203,15 @@ final class BufferPool
         final Frame free = policy.pollFree();
         if (free != null)
         {
-            // a lock-free pin that read a stale hint may hold it for a moment, and lets go when the check fails
-            while (!free.claim())
+            if (free.claim())
             {
-                Thread.onSpinWait();
+                return free;
             }
-            return free;
+            // a lock-free pin that read a stale hint holds it for a moment and lets go when its check fails: put
+            // the frame back and wait a little (not holding the lock) rather than spin
+            policy.release(free);
+            awaitChange();
+            return null;
         }
         final Frame victim = policy.victim(cleanUnpinned);
         if (victim != null)
@@ -321,13 +325,35 @@ final class BufferPool
     /** Called by the EXCLUSIVE latch holder after changing the page at {@code lsn}. */
     void markDirty(final Frame frame, final long lsn)
     {
+        requireNoFailure();
+        frame.page.putLong(PageLayout.LSN_OFFSET, lsn);
+        noteDirty(frame, lsn);
+    }
+
+    /**
+     * Called by the EXCLUSIVE latch holder before it appends the log record of a change it is about to make: the
+     * page enters the dirty-page table now, with recLSN {@code lowerBound} (at most the record's LSN). A checkpoint
+     * that reads the log end after this finds the page dirty, waits for the latch and writes the page with the
+     * change, instead of missing the page and retiring the record (a change is logged before it is applied).
+     */
+    void preDirty(final Frame frame, final long lowerBound)
+    {
+        requireNoFailure();
+        noteDirty(frame, lowerBound);
+    }
+
+    private void requireNoFailure()
+    {
         final FailStopException failed = failure;
         if (failed != null)
         {
             throw new FailStopException("the page store of " + file.path() + " takes no changes after a failed "
                 + "page write; close and reopen it", failed);
         }
-        frame.page.putLong(PageLayout.LSN_OFFSET, lsn);
+    }
+
+    private void noteDirty(final Frame frame, final long lsn)
+    {
         // read writeInFlight before dirty: a completing write clears dirty first, then writeInFlight
         if (frame.writeInFlight || !frame.dirty)
         {

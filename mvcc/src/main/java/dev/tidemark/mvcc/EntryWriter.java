@@ -359,6 +359,7 @@ final class EntryWriter
         final long lsn;
         try
         {
+            leaf.preDirty(wal.lastAppendedLsn() + 1);
             lsn = wal.append(LogRecordTypes.TREE_ENTRY, record, 0, length, Durability.NONE);
         }
         catch (final RuntimeException ex)

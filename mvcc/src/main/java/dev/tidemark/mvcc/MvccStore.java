@@ -77,6 +77,36 @@ public final class MvccStore implements AutoCloseable
      */
     public static MvccStore open(final MvccStoreOptions options, final WriteAheadLog wal, final CommitTable commits)
     {
+        return open(options, wal, commits, true);
+    }
+
+    /**
+     * Opens the store for restart {@link #redo} only: the catalog is neither read nor created (its pages on disk
+     * may be older than each other until redo has run), and no collector runs. Close it after the pass; any other
+     * use is wrong.
+     */
+    public static MvccStore openForRedo(final MvccStoreOptions options, final WriteAheadLog wal)
+    {
+        final CommitTable nothingCommitted = new CommitTable()
+        {
+            @Override
+            public long commitTimestamp(final long transactionId)
+            {
+                return NOT_COMMITTED;
+            }
+
+            @Override
+            public long pruneHorizon()
+            {
+                return 0;
+            }
+        };
+        return open(options, wal, nothingCommitted, false);
+    }
+
+    private static MvccStore open(final MvccStoreOptions options, final WriteAheadLog wal, final CommitTable commits,
+        final boolean withCatalog)
+    {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(wal, "wal");
         Objects.requireNonNull(commits, "commits");
@@ -84,8 +114,11 @@ public final class MvccStore implements AutoCloseable
         try
         {
             final MvccStore store = new MvccStore(options, pages, wal, commits);
-            store.openCatalog();
-            store.collector.start();
+            if (withCatalog)
+            {
+                store.openCatalog();
+                store.collector.start();
+            }
             return store;
         }
         catch (final RuntimeException ex)
@@ -388,10 +421,9 @@ public final class MvccStore implements AutoCloseable
      * Restart redo: repeats history from {@code fromLsn} to the end of the log. Every page operation of this
      * module is applied to each page it names whose page LSN is below the record's (the page-LSN test makes the pass
      * idempotent: running it again, after a crash during it, changes nothing more); the file grows when a record
-     * names a page beyond its end. Records of other types go to {@code others}. Call it right after
-     * {@link #open}, before any change; the catalog in memory is the one read at open, so close and reopen the
-     * store before using trees created or dropped in the redone part of the log. A long pass logs its progress
-     * (INFO) every 2 s.
+     * names a page beyond its end. Records of other types go to {@code others}. Call it on a store from
+     * {@link #openForRedo}, then close it and open the store normally (which reads the catalog as redo left it). A
+     * long pass logs its progress (INFO) every 2 s.
      *
      * @return what the pass did, with the last record of every transaction that wrote (for undo)
      */

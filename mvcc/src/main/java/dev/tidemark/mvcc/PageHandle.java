@@ -85,6 +85,16 @@ public final class PageHandle implements AutoCloseable
     }
 
     /** Releases the latch and the pin. */
+    /**
+     * Enters the page in the dirty-page table before the record of a change is appended; see
+     * {@link BufferPool#preDirty}. The page must be latched EXCLUSIVE.
+     */
+    void preDirty(final long lowerBound)
+    {
+        requireExclusive();
+        pool.preDirty(frame, lowerBound);
+    }
+
     @Override
     public void close()
     {

@@ -174,6 +174,11 @@ final class SmoBatch
                 buffer.checkLimit(length + Long.BYTES);
                 length = PagesRecord.writeFree(buffer, length, frees.getLong(i));
             }
+            final long lowerBound = wal.lastAppendedLsn() + 1;
+            for (int i = 0; i < count; i++)
+            {
+                handles.get(i).preDirty(lowerBound);
+            }
             final long lsn = wal.append(LogRecordTypes.TREE_PAGES, buffer, 0, length, Durability.NONE);
             apply(buffer, length, lsn);
             return lsn;

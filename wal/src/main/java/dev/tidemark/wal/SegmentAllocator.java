@@ -117,11 +117,16 @@ final class SegmentAllocator implements AutoCloseable
     {
         while (true)
         {
-            final long needed = promised.get() + frameBytes + SegmentDescriptor.HEADER_LENGTH;
+            final long promisedNow = promised.get();
+            final long needed = promisedNow + frameBytes + SegmentDescriptor.HEADER_LENGTH;
             if (spare != null && spare.capacity() >= needed)
             {
-                promised.addAndGet(frameBytes);
-                return;
+                // a CAS, as the lock-free path may promise against the same spare at the same time
+                if (promised.compareAndSet(promisedNow, promisedNow + frameBytes))
+                {
+                    return;
+                }
+                continue;
             }
             if (preparing)
             {
@@ -165,8 +170,6 @@ final class SegmentAllocator implements AutoCloseable
             awaitPrepared();
         }
         Segment segment = spare;
-        spare = reserve;
-        reserve = null;
         if (segment == null)
         {
             throw new IllegalStateException("WAL roll found no spare segment although its record was admitted");
@@ -175,6 +178,8 @@ final class SegmentAllocator implements AutoCloseable
         {
             segment = grow(segment, minCapacity);
         }
+        spare = reserve;
+        reserve = null;
         worker.execute(this::prepareSpare);
         return segment;
     }
@@ -244,7 +249,7 @@ final class SegmentAllocator implements AutoCloseable
             LOG.warn(forSpare ? "No room for the next WAL segment in {}: appends are refused until space is freed"
                 : "No room to prepare a WAL segment ahead in {}; it is tried again at the next roll", directory);
         }
-        catch (final IOException ex)
+        catch (final IOException | RuntimeException ex)
         {
             LOG.error("Could not prepare a WAL segment in {}; it is tried again", directory, ex);
         }
@@ -314,6 +319,10 @@ final class SegmentAllocator implements AutoCloseable
         catch (final IOException | RuntimeException ex)
         {
             discard(file, segment.path(), ex);
+            if (spare == segment)
+            {
+                spare = null;
+            }
             if (reserve != null)
             {
                 // it holds the next index: drop it too, so that indexes stay without gaps
