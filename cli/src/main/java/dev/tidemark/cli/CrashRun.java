@@ -32,9 +32,19 @@ final class CrashRun
     /** Starts the child on {@code directory} (a closed database) with this JVM and class path. */
     static CrashRun start(final Path directory)
     {
+        return start(directory, false);
+    }
+
+    /** As {@link #start(Path)}; with {@code concurrent} the child adds transfers and growing/shrinking batches. */
+    static CrashRun start(final Path directory, final boolean concurrent)
+    {
         final String java = ProcessHandle.current().info().command().orElse("java");
         final List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
             CrashLoad.class.getName(), directory.toString()));
+        if (concurrent)
+        {
+            command.add("--concurrent");
+        }
         try
         {
             final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -112,6 +122,55 @@ final class CrashRun
     /** What a reopened database holds of the child's work. */
     record Found(long committed, boolean contiguous, long uncommitted)
     {
+    }
+
+    /** @return the sum of the balances of the concurrent load's accounts (0 when it never ran) */
+    static long bankTotal(final Database db)
+    {
+        final java.util.Optional<Keyspace> bank = db.findKeyspace(CrashLoad.BANK);
+        if (bank.isEmpty())
+        {
+            return 0;
+        }
+        long total = 0;
+        try (Transaction txn = db.begin(); Cursor cursor = txn.scan(bank.get(), null, null))
+        {
+            while (cursor.next())
+            {
+                total += CrashLoad.number(cursor.value());
+            }
+            txn.commit();
+        }
+        return total;
+    }
+
+    /** @return batches of the concurrent load found only in part (must be none: a batch is one transaction) */
+    static List<String> partialBatches(final Database db)
+    {
+        final List<String> partial = new ArrayList<>();
+        final java.util.Optional<Keyspace> batches = db.findKeyspace(CrashLoad.BATCHES);
+        if (batches.isEmpty())
+        {
+            return partial;
+        }
+        final java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        try (Transaction txn = db.begin(); Cursor cursor = txn.scan(batches.get(), null, null))
+        {
+            while (cursor.next())
+            {
+                final String key = new String(cursor.key(), StandardCharsets.UTF_8);
+                counts.merge(key.substring(0, key.lastIndexOf('-')), 1, Integer::sum);
+            }
+            txn.commit();
+        }
+        counts.forEach((batch, count) ->
+        {
+            if (count != CrashLoad.BATCH)
+            {
+                partial.add(batch + " has " + count + " of " + CrashLoad.BATCH + " keys");
+            }
+        });
+        return partial;
     }
 
     static Found inspect(final Database db)
