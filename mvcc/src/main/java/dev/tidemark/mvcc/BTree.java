@@ -124,20 +124,9 @@ public final class BTree
             {
                 return -1;
             }
-            final int entry = NodeLayout.entryOffset(body, index);
-            final int payload = NodeLayout.payloadOffset(body, entry);
-            DirectBuffer versions = body;
-            int offset = payload + 1;
-            int length = NodeLayout.payloadLength(body, entry) - 1;
-            if (ChainLayout.form(body, payload) == ChainLayout.FORM_SPILLED)
-            {
-                final ExpandableArrayBuffer spilled = new ExpandableArrayBuffer(ChainLayout.spilledLength(body,
-                    payload));
-                length = store.overflow().read(ChainLayout.spilledFirstPage(body, payload), spilled, 0);
-                versions = spilled;
-                offset = 0;
-            }
-            final int version = Versions.visible(versions, offset, length, snapshot, commits);
+            final ChainView chain = chainOf(body, index);
+            final DirectBuffer versions = chain.versions;
+            final int version = Versions.visible(versions, chain.offset, chain.length, snapshot, commits);
             if (version < 0 || ChainLayout.isTombstone(versions, version))
             {
                 return -1;
@@ -209,21 +198,15 @@ public final class BTree
             {
                 return 0;
             }
-            final int entry = NodeLayout.entryOffset(body, index);
-            final int payload = NodeLayout.payloadOffset(body, entry);
-            DirectBuffer versions = body;
-            int offset = payload + 1;
-            int length = NodeLayout.payloadLength(body, entry) - 1;
-            if (ChainLayout.form(body, payload) == ChainLayout.FORM_SPILLED)
-            {
-                final ExpandableArrayBuffer spilled = new ExpandableArrayBuffer(ChainLayout.spilledLength(body,
-                    payload));
-                length = store.overflow().read(ChainLayout.spilledFirstPage(body, payload), spilled, 0);
-                versions = spilled;
-                offset = 0;
-            }
-            return Versions.skipped(versions, offset, length, snapshot, store.commits(), into);
+            final ChainView chain = chainOf(body, index);
+            return Versions.skipped(chain.versions, chain.offset, chain.length, snapshot, store.commits(), into);
         }
+    }
+
+    /** @return the calling thread's view of the version chain of entry {@code index} of a latched leaf */
+    private ChainView chainOf(final DirectBuffer body, final int index)
+    {
+        return store.scratch().chainView.of(store.overflow(), body, NodeLayout.entryOffset(body, index));
     }
 
     /** Pins the leaf that covers {@code key}, SHARED, by latch coupling from the root. */

@@ -24,6 +24,7 @@ final class Scratch
     final UnsafeBuffer child = new UnsafeBuffer(new byte[Long.BYTES]);
     final LongArrayList toFree = new LongArrayList();
     final ExpandableDirectByteBuffer gcKey = new ExpandableDirectByteBuffer(NodeLayout.MAX_KEY_LENGTH);
+    final ChainView chainView = new ChainView();
     int separatorLength;
     final SmoBatch smo;
 
