@@ -110,7 +110,8 @@ public final class MvccStore implements AutoCloseable
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(wal, "wal");
         Objects.requireNonNull(commits, "commits");
-        final PageStore pages = PageStore.open(options.pages(), LogForce.of(wal));
+        // redo allocates nothing: it needs no free list, so the file is not read through to build one
+        final PageStore pages = PageStore.open(options.pages(), LogForce.of(wal), withCatalog);
         try
         {
             final MvccStore store = new MvccStore(options, pages, wal, commits);

@@ -47,6 +47,16 @@ public final class PageStore implements AutoCloseable
      */
     public static PageStore open(final PageStoreOptions options, final LogForce log)
     {
+        return open(options, log, true);
+    }
+
+    /**
+     * As {@link #open(PageStoreOptions, LogForce)}; without {@code findFreePages} the file is not read to build the
+     * free list, which stays empty (for restart redo, which allocates nothing: pages past the end come from
+     * {@link #ensurePage}).
+     */
+    static PageStore open(final PageStoreOptions options, final LogForce log, final boolean findFreePages)
+    {
         final PageFile file = PageFile.openOrCreate(options);
         try
         {
@@ -60,7 +70,10 @@ public final class PageStore implements AutoCloseable
             final Doublewrite doublewrite = new Doublewrite(file);
             final int repaired = doublewrite.repair();
             final TreeSet<Long> free = new TreeSet<>();
-            file.scanFreePages(free::add);
+            if (findFreePages)
+            {
+                file.scanFreePages(free::add);
+            }
             final BufferPool pool = new BufferPool(file, doublewrite, log, (int)frames);
             final PageWriter writer = new PageWriter(pool, options.pageWriterIntervalNanos());
             writer.start();
