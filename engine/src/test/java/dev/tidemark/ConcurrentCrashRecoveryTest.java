@@ -120,6 +120,9 @@ class ConcurrentCrashRecoveryTest
         {
             check(db, acknowledged, "after the last cycle");
         }
+        assertThat(Thread.getAllStackTraces().keySet()).as("threads of databases closed after a crash")
+            .filteredOn(thread -> thread.isAlive() && thread.getName().startsWith("tidemark-"))
+            .extracting(Thread::getName).isEmpty();
     }
 
     private static void check(final Database db, final long[] acknowledged, final String context)

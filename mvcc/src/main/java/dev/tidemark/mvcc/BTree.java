@@ -34,8 +34,6 @@ public final class BTree
     private final String name;
     private final long root;
     private final Limits limits;
-    private final ThreadLocal<UnsafeBuffer> keyViews = ThreadLocal.withInitial(UnsafeBuffer::new);
-    private final ThreadLocal<ExpandableArrayBuffer> values = ThreadLocal.withInitial(ExpandableArrayBuffer::new);
     private final LongAdder garbageNotes = new LongAdder();
     /** When the background collector last swept this tree (its thread only). */
     long lastSweepNanos = System.nanoTime();
@@ -90,7 +88,7 @@ public final class BTree
     public byte[] get(final Snapshot snapshot, final byte[] key)
     {
         Objects.requireNonNull(key, "key");
-        final ExpandableArrayBuffer value = values.get();
+        final ExpandableArrayBuffer value = store.scratch().value;
         final int length = get(snapshot, wrapKey(key), 0, key.length, value, 0);
         if (length < 0)
         {
@@ -386,7 +384,7 @@ public final class BTree
 
     UnsafeBuffer wrapKey(final byte[] key)
     {
-        final UnsafeBuffer view = keyViews.get();
+        final UnsafeBuffer view = store.scratch().keyView;
         view.wrap(key);
         return view;
     }

@@ -45,7 +45,14 @@ public final class MvccStore implements AutoCloseable
     private final Overflow overflow;
     private final EntryWriter entries;
     private final TreeSmo smo;
-    private final ThreadLocal<Scratch> scratch;
+    /**
+     * Each thread's scratch, behind a small holder: a thread keeps its ThreadLocal values after the store is gone
+     * (until its map drops stale entries), so close() empties every holder it handed out and a thread that used
+     * the store retains a few bytes, not the pages, pool and file the scratch leads to.
+     */
+    private final ThreadLocal<ScratchHolder> scratch;
+    private final java.util.concurrent.ConcurrentLinkedQueue<ScratchHolder> holders =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final ConcurrentHashMap<String, BTree> byName = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, BTree> byId = new ConcurrentHashMap<>();
     private final Object catalogLock = new Object();
@@ -64,7 +71,12 @@ public final class MvccStore implements AutoCloseable
         this.overflow = new Overflow(pages, wal);
         this.entries = new EntryWriter(this, wal);
         this.smo = new TreeSmo(this, pages, wal);
-        this.scratch = ThreadLocal.withInitial(() -> new Scratch(pages));
+        this.scratch = ThreadLocal.withInitial(() ->
+        {
+            final ScratchHolder holder = new ScratchHolder(new Scratch(pages));
+            holders.add(holder);
+            return holder;
+        });
         this.catalog = new BTree(this, CATALOG_ID, "(catalog)", pages.firstDataPage());
         this.collector = new GarbageCollector(this, options.gcInterval());
     }
@@ -592,7 +604,22 @@ public final class MvccStore implements AutoCloseable
 
     Scratch scratch()
     {
-        return scratch.get();
+        final Scratch current = scratch.get().scratch;
+        if (current == null)
+        {
+            throw new IllegalStateException("the store of " + pages.path() + " is closed");
+        }
+        return current;
+    }
+
+    private static final class ScratchHolder
+    {
+        volatile Scratch scratch;
+
+        ScratchHolder(final Scratch scratch)
+        {
+            this.scratch = scratch;
+        }
     }
 
     BTree catalog()
@@ -651,6 +678,12 @@ public final class MvccStore implements AutoCloseable
                 failure.addSuppressed(ex);
             }
         }
+        // after the collector stopped and the pages closed: nobody of this store uses a scratch any more
+        for (ScratchHolder holder = holders.poll(); holder != null; holder = holders.poll())
+        {
+            holder.scratch = null;
+        }
+        scratch.remove();
         if (failure != null)
         {
             throw failure;

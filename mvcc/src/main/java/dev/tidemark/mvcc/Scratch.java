@@ -25,6 +25,10 @@ final class Scratch
     final LongArrayList toFree = new LongArrayList();
     final ExpandableDirectByteBuffer gcKey = new ExpandableDirectByteBuffer(NodeLayout.MAX_KEY_LENGTH);
     final ChainView chainView = new ChainView();
+    /** The caller's key, wrapped without a copy, for the byte[] entry points of a tree. */
+    final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
+    /** Where a byte[] get copies the value before it makes the array it returns. */
+    final org.agrona.ExpandableArrayBuffer value = new org.agrona.ExpandableArrayBuffer();
     int separatorLength;
     final SmoBatch smo;
 
