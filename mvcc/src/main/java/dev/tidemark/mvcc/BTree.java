@@ -164,15 +164,8 @@ public final class BTree
             {
                 return -1;
             }
-            final int entry = NodeLayout.entryOffset(body, index);
-            final int payload = NodeLayout.payloadOffset(body, entry);
-            if (ChainLayout.form(body, payload) == ChainLayout.FORM_SPILLED)
-            {
-                final ExpandableArrayBuffer spilled = new ExpandableArrayBuffer(64);
-                store.overflow().read(ChainLayout.spilledFirstPage(body, payload), spilled, 0);
-                return ChainLayout.txn(spilled, 0);
-            }
-            return ChainLayout.txn(body, payload + 1);
+            final ChainView chain = chainOf(body, index);
+            return ChainLayout.txn(chain.versions, chain.offset);
         }
     }
 
