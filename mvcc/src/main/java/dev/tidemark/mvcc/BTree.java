@@ -114,15 +114,15 @@ public final class BTree
         long overflowPage = 0;
         int overflowLength = 0;
         int read = 0;
-        try (PageHandle leaf = descendShared(key, keyOffset, keyLength))
+        final Frame leaf = descendSharedFrame(key, keyOffset, keyLength);
+        try
         {
-            final MutableDirectBuffer body = leaf.body();
-            final int index = NodeLayout.search(body, key, keyOffset, keyLength);
+            final int index = NodeLayout.search(leaf, key, keyOffset, keyLength);
             if (index < 0)
             {
                 return -1;
             }
-            final ChainView chain = chainOf(body, index);
+            final ChainView chain = chainOf(leaf, index);
             final DirectBuffer versions = chain.versions;
             final int version = Versions.visible(versions, chain.offset, chain.length, snapshot, commits);
             if (version < 0 || ChainLayout.isTombstone(versions, version))
@@ -140,6 +140,10 @@ public final class BTree
             // read under the leaf's latch: pruning the version (and freeing its pages) needs the leaf exclusive
             read = store.overflow().read(overflowPage, to, at);
         }
+        finally
+        {
+            pages.release(leaf, LatchMode.SHARED);
+        }
         if (read != overflowLength)
         {
             throw store.corruption(overflowPage, "the overflow chain at page " + overflowPage + " of tree " + name
@@ -156,16 +160,20 @@ public final class BTree
     {
         checkKey(key.length);
         final UnsafeBuffer keyBuffer = wrapKey(key);
-        try (PageHandle leaf = descendShared(keyBuffer, 0, key.length))
+        final Frame leaf = descendSharedFrame(keyBuffer, 0, key.length);
+        try
         {
-            final MutableDirectBuffer body = leaf.body();
-            final int index = NodeLayout.search(body, keyBuffer, 0, key.length);
+            final int index = NodeLayout.search(leaf, keyBuffer, 0, key.length);
             if (index < 0)
             {
                 return -1;
             }
-            final ChainView chain = chainOf(body, index);
+            final ChainView chain = chainOf(leaf, index);
             return ChainLayout.txn(chain.versions, chain.offset);
+        }
+        finally
+        {
+            pages.release(leaf, LatchMode.SHARED);
         }
     }
 
@@ -181,16 +189,20 @@ public final class BTree
         Objects.requireNonNull(snapshot, "snapshot");
         checkKey(key.length);
         final UnsafeBuffer keyBuffer = wrapKey(key);
-        try (PageHandle leaf = descendShared(keyBuffer, 0, key.length))
+        final Frame leaf = descendSharedFrame(keyBuffer, 0, key.length);
+        try
         {
-            final MutableDirectBuffer body = leaf.body();
-            final int index = NodeLayout.search(body, keyBuffer, 0, key.length);
+            final int index = NodeLayout.search(leaf, keyBuffer, 0, key.length);
             if (index < 0)
             {
                 return 0;
             }
-            final ChainView chain = chainOf(body, index);
+            final ChainView chain = chainOf(leaf, index);
             return Versions.skipped(chain.versions, chain.offset, chain.length, snapshot, store.commits(), into);
+        }
+        finally
+        {
+            pages.release(leaf, LatchMode.SHARED);
         }
     }
 
@@ -200,24 +212,28 @@ public final class BTree
         return store.scratch().chainView.of(store.overflow(), body, NodeLayout.entryOffset(body, index));
     }
 
-    /** Pins the leaf that covers {@code key}, SHARED, by latch coupling from the root. */
-    PageHandle descendShared(final DirectBuffer key, final int keyOffset, final int keyLength)
+    /**
+     * Pins the leaf that covers {@code key}, SHARED, by latch coupling from the root; let it go with
+     * {@link PageStore#release}. Frames rather than handles: each handle left out is one object less to bring into
+     * the CPU cache per level of a lookup.
+     */
+    private Frame descendSharedFrame(final DirectBuffer key, final int keyOffset, final int keyLength)
     {
-        PageHandle node = pages.pin(root, LatchMode.SHARED);
+        Frame node = pages.pinFrame(root, LatchMode.SHARED);
         try
         {
-            while (NodeLayout.level(node.body()) > 0)
+            while (NodeLayout.level(node) > 0)
             {
-                final long child = NodeLayout.childFor(node.body(), key, keyOffset, keyLength);
-                final PageHandle next = pages.pin(child, LatchMode.SHARED);
-                node.close();
+                final long child = NodeLayout.childFor(node, key, keyOffset, keyLength);
+                final Frame next = pages.pinFrame(child, LatchMode.SHARED);
+                pages.release(node, LatchMode.SHARED);
                 node = next;
             }
             return node;
         }
         catch (final RuntimeException ex)
         {
-            node.close();
+            pages.release(node, LatchMode.SHARED);
             throw ex;
         }
     }

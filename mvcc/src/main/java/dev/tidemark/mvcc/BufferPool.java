@@ -1,6 +1,7 @@
 package dev.tidemark.mvcc;
 
 import dev.tidemark.FailStopException;
+import dev.tidemark.UnsupportedFormatException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -40,7 +41,7 @@ final class BufferPool
     private final TwoQueuePolicy policy;
     private final Long2LongHashMap table = new Long2LongHashMap(-1);
     /** Page id (masked) to the frame that held it last: the hit path's guess, checked after pinning. */
-    private final int[] hints;
+    private final Frame[] hints;
     private final int hintMask;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -84,9 +85,8 @@ final class BufferPool
             frames[i] = new Frame(this, i, PageLayout.slice(arena, inArena * pageSize, pageSize));
         }
         this.policy = new TwoQueuePolicy(frames);
-        this.hints = new int[Math.max(64, Integer.highestOneBit(Math.max(1, frameCount - 1)) << 2)];
+        this.hints = new Frame[Math.max(64, Integer.highestOneBit(Math.max(1, frameCount - 1)) << 2)];
         this.hintMask = hints.length - 1;
-        java.util.Arrays.fill(hints, -1);
         this.batch = new Frame[doublewrite.capacity()];
         this.written = new Frame[doublewrite.capacity()];
     }
@@ -102,6 +102,12 @@ final class BufferPool
      */
     PageHandle pin(final long pageId, final LatchMode mode, final boolean read)
     {
+        return pinFrame(pageId, mode, read).handle(mode);
+    }
+
+    /** {@link #pin} without the handle: the latched frame, to be let go by {@link #release}. */
+    Frame pinFrame(final long pageId, final LatchMode mode, final boolean read)
+    {
         Frame frame = pinResident(pageId);
         if (frame == null)
         {
@@ -113,13 +119,27 @@ final class BufferPool
         }
         if (mode == LatchMode.SHARED)
         {
-            frame.readLatch.lock();
+            frame.latchShared();
         }
         else
         {
-            frame.writeLatch.lock();
+            frame.latchExclusive();
         }
-        return frame.handle(mode);
+        return frame;
+    }
+
+    /** Releases the latch (in {@code mode}) and the pin of a frame from {@link #pinFrame}. */
+    void release(final Frame frame, final LatchMode mode)
+    {
+        if (mode == LatchMode.SHARED)
+        {
+            frame.unlatchShared();
+        }
+        else
+        {
+            frame.unlatchExclusive();
+        }
+        unpin(frame);
     }
 
     /**
@@ -131,13 +151,8 @@ final class BufferPool
      */
     private Frame pinResident(final long pageId)
     {
-        final int index = hints[(int)pageId & hintMask];
-        if (index < 0)
-        {
-            return null;
-        }
-        final Frame frame = frames[index];
-        if (!frame.tryPin())
+        final Frame frame = hints[(int)pageId & hintMask];
+        if (frame == null || !frame.tryPin())
         {
             return null;
         }
@@ -172,7 +187,7 @@ final class BufferPool
                     }
                     frame.pin();
                     policy.hit(frame);
-                    hints[(int)pageId & hintMask] = index;
+                    hints[(int)pageId & hintMask] = frame;
                     return frame;
                 }
                 final Frame frame = takeFrame();
@@ -183,7 +198,7 @@ final class BufferPool
                     frame.pins = 1; // from CLAIMED: publishes pageId and loading to lock-free pins
                     inFlight++;
                     table.put(pageId, frame.index);
-                    hints[(int)pageId & hintMask] = frame.index;
+                    hints[(int)pageId & hintMask] = frame;
                     return frame;
                 }
             }
@@ -272,6 +287,7 @@ final class BufferPool
             {
                 PageLayout.format(frame.page, frame.pageId, PageLayout.TYPE_NONE);
             }
+            requireKnownNodeLayout(frame);
         }
         catch (final RuntimeException ex)
         {
@@ -303,6 +319,21 @@ final class BufferPool
         finally
         {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Tree nodes carry their own layout version, which the tree does not check on every access: a node written
+     * by a build with another layout is refused here, when it enters the pool, rather than misread.
+     */
+    private void requireKnownNodeLayout(final Frame frame)
+    {
+        final int type = frame.page.get(PageLayout.TYPE_OFFSET) & 0xFF;
+        if ((type == NodeLayout.TYPE_LEAF || type == NodeLayout.TYPE_INNER)
+            && NodeLayout.version(frame) != NodeLayout.VERSION)
+        {
+            throw new UnsupportedFormatException(file.path(), "tree node layout (page " + frame.pageId + ")",
+                NodeLayout.version(frame), NodeLayout.VERSION);
         }
     }
 
@@ -509,7 +540,7 @@ final class BufferPool
         {
             final Frame frame = batch[i];
             batch[i] = null;
-            if (frame.readLatch.tryLock())
+            if (frame.tryLatchShared())
             {
                 try
                 {
@@ -524,7 +555,7 @@ final class BufferPool
                 }
                 finally
                 {
-                    frame.readLatch.unlock();
+                    frame.unlatchShared();
                 }
             }
             else

@@ -52,7 +52,7 @@ public final class PageHandle implements AutoCloseable
      */
     public MutableDirectBuffer body()
     {
-        return frame.body;
+        return frame;
     }
 
     /** Sets the page type (16 to 255). EXCLUSIVE only; takes effect on disk with the next {@link #markDirty}. */
@@ -98,15 +98,7 @@ public final class PageHandle implements AutoCloseable
     @Override
     public void close()
     {
-        if (mode == LatchMode.SHARED)
-        {
-            frame.readLatch.unlock();
-        }
-        else
-        {
-            frame.writeLatch.unlock();
-        }
-        pool.unpin(frame);
+        pool.release(frame, mode);
     }
 
     /** @return the whole page, header included: what redo writes through. */

@@ -162,6 +162,23 @@ public final class PageStore implements AutoCloseable
     }
 
     /**
+     * {@link #pin} without the handle, for the tree's read descents: the frame is the page body; let it go with
+     * {@link #release}. Skipping the handle object keeps one more cache line out of each level of a lookup.
+     */
+    Frame pinFrame(final long pageId, final LatchMode mode)
+    {
+        requireOpen();
+        requireDataPage(pageId);
+        return pool.pinFrame(pageId, mode, true);
+    }
+
+    /** Releases a frame from {@link #pinFrame}. */
+    void release(final Frame frame, final LatchMode mode)
+    {
+        pool.release(frame, mode);
+    }
+
+    /**
      * Takes a free page (the lowest free id; the file grows by an extent when none is free), formats it with
      * {@code pageType} and an empty body, and returns it EXCLUSIVE and dirty at {@code lsn}, the LSN of the log
      * record that describes the allocation.

@@ -173,6 +173,12 @@ final class TreeVerifier
                 return false;
             }
             live += NodeLayout.entryLength(body, entry);
+            if (NodeLayout.slotHead(body, i) != NodeLayout.head(body, NodeLayout.keyOffset(entry),
+                NodeLayout.keyLength(body, entry)))
+            {
+                problems.add(where(tree, pageId) + "has slot " + i + " with a key head that is not its key's");
+                return false;
+            }
         }
         if (live + NodeLayout.garbage(body) != body.capacity() - heap)
         {
