@@ -73,6 +73,12 @@ final class Txn implements Transaction
     private State state = State.ACTIVE;
     private String endReason;
     private long firstLsn;
+    /** The commit timestamp once published; NOT_COMMITTED before, and for good when rolled back (TxnManager's). */
+    volatile long commitTimestamp = CommitTable.NOT_COMMITTED;
+    /** A writer that ended (TxnManager's). */
+    volatile boolean ended;
+    /** A rolled-back writer: the first transaction id not yet given out when it ended (TxnManager's). */
+    long abortedBefore;
 
     Txn(final Database db, final IsolationLevel isolation, final Durability durability, final long lockTimeoutNanos,
         final boolean readOnly)

@@ -2,20 +2,25 @@ package dev.tidemark;
 
 import dev.tidemark.mvcc.CommitTable;
 import dev.tidemark.mvcc.Snapshot;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import org.agrona.collections.LongArrayQueue;
 
 /**
  * Transaction ids, commit timestamps and the commit table the page store asks.
  *
  * <p>Ids and timestamps both come from counters that survive a clean close (the master record). A transaction
- * registers in a slot array (no allocation per begin); writers are also kept by id, because the commit table must
- * answer for them. A commit takes the next timestamp, enters it in the commit table and then publishes it in
- * timestamp order: a snapshot reads at the highest published timestamp, so it never sees a later commit without an
- * earlier one.
+ * registers in a slot array (no allocation per begin). A writer is also kept by id ({@code unsettled}) from its first
+ * write until no snapshot can need its commit state any more, because the commit table must answer for it: the
+ * answer is the writer's own {@link Txn#commitTimestamp} field, so a commit enters its timestamp without a map
+ * update. A commit takes the next timestamp, sets it and then publishes it in timestamp order: a snapshot reads at
+ * the highest published timestamp, so it never sees a later commit without an earlier one.
  *
  * <p>{@link #commitTimestamp} answers without a lookup for ids below {@code settledBelow}: every transaction below
  * it finished, and those that committed did so at or below the prune horizon. Rolled-back writers stay "not
@@ -27,23 +32,42 @@ import org.agrona.collections.LongArrayQueue;
 final class TxnManager implements CommitTable
 {
     static final long PENDING = -1;
-    private static final long NO_ID = Long.MIN_VALUE;
     private static final long HORIZON_REFRESH_NANOS = 5_000_000L;
+    /**
+     * Timestamps taken but not yet visible are at most the number of threads committing at once (each waits until
+     * its own is visible), so a ring of this size never wraps onto one still in use.
+     */
+    private static final int PUBLISHED_MASK = (1 << 16) - 1;
+    private static final int PUBLISH_SPINS = 100;
+    private static final VarHandle VISIBLE;
+
+    static
+    {
+        try
+        {
+            VISIBLE = MethodHandles.lookup().findVarHandle(TxnManager.class, "visible", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
 
     private final AtomicLong nextId;
     private final AtomicLong clock;
     private volatile long visible;
+    /** Timestamp {@code ts} at index {@code ts & PUBLISHED_MASK} once its commit set it; see publishCommit. */
+    private final AtomicLongArray published = new AtomicLongArray(PUBLISHED_MASK + 1);
     private volatile Snapshot shared = Snapshot.at(0, SYSTEM_TRANSACTION);
     private final AtomicReferenceArray<Txn> slots;
     private final ConcurrentHashMap<Long, Txn> overflow = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Long, Txn> writers = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Long, Long> committed = new ConcurrentHashMap<>();
-    /** The ids and timestamps of {@code committed}, in commit order; guarded by {@code publishLock}. */
-    private final LongArrayQueue commitOrderIds = new LongArrayQueue(NO_ID);
-    private final LongArrayQueue commitOrderTimestamps = new LongArrayQueue(NO_ID);
-    private final ConcurrentHashMap<Long, Long> aborted = new ConcurrentHashMap<>();
+    /** Writers, running or ended, whose commit state a snapshot may still ask for. */
+    private final ConcurrentHashMap<Long, Txn> unsettled = new ConcurrentHashMap<>();
+    /** The committed writers of {@code unsettled}, in about commit order (each enters just after its commit). */
+    private final ConcurrentLinkedQueue<Txn> commitOrder = new ConcurrentLinkedQueue<>();
+    /** The rolled-back writers of {@code unsettled}. */
+    private final ConcurrentLinkedQueue<Txn> aborted = new ConcurrentLinkedQueue<>();
     private final AtomicLong registering = new AtomicLong();
-    private final Object publishLock = new Object();
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private int endsSinceClockCheck;
     private volatile long settledBelow;
@@ -131,26 +155,46 @@ final class TxnManager implements CommitTable
     /** Registers {@code txn} as a writer: from now on its versions may be in the trees. */
     void becameWriter(final Txn txn)
     {
-        writers.put(txn.id(), txn);
+        unsettled.put(txn.id(), txn);
     }
 
     /**
      * Enters a commit timestamp for {@code txn} in the commit table and publishes it, in timestamp order: a
-     * snapshot taken at the published timestamp finds every commit at or below it in the table.
+     * snapshot taken at the published timestamp finds every commit at or below it in the table. Returns once the
+     * timestamp is visible, so a transaction that begins after the commit returned sees it.
      *
      * @return the timestamp
      */
     long publishCommit(final Txn txn)
     {
-        synchronized (publishLock)
+        final long ts = clock.incrementAndGet();
+        txn.commitTimestamp = ts;
+        published.set((int)ts & PUBLISHED_MASK, ts);
+        // no lock: every committer moves visible over each timestamp whose commit set it, in order, and returns
+        // once its own is visible (a lock here convoys when its holder is descheduled among many committers)
+        int spins = 0;
+        while (true)
         {
-            final long ts = clock.incrementAndGet();
-            committed.put(txn.id(), ts);
-            commitOrderIds.offerLong(txn.id());
-            commitOrderTimestamps.offerLong(ts);
-            visible = ts;
-            return ts;
+            final long current = visible;
+            if (current >= ts)
+            {
+                break;
+            }
+            if (published.get((int)(current + 1) & PUBLISHED_MASK) == current + 1)
+            {
+                VISIBLE.compareAndSet(this, current, current + 1);
+            }
+            else if (++spins < PUBLISH_SPINS)
+            {
+                Thread.onSpinWait();
+            }
+            else
+            {
+                Thread.yield(); // an earlier committer between taking its timestamp and setting it
+            }
         }
+        commitOrder.add(txn);
+        return ts;
     }
 
     /** Ends a committed or read-only transaction. */
@@ -164,7 +208,8 @@ final class TxnManager implements CommitTable
     {
         if (txn.wrote())
         {
-            aborted.put(txn.id(), nextId.get());
+            txn.abortedBefore = nextId.get();
+            aborted.add(txn);
         }
         unregister(txn);
     }
@@ -206,7 +251,7 @@ final class TxnManager implements CommitTable
     {
         if (txn.wrote())
         {
-            writers.remove(txn.id());
+            txn.ended = true;
         }
         if (txn.slot >= 0)
         {
@@ -225,18 +270,9 @@ final class TxnManager implements CommitTable
         {
             return 0;
         }
-        Long ts = committed.get(transactionId);
-        if (ts != null)
-        {
-            return ts;
-        }
-        final boolean running = writers.containsKey(transactionId);
-        ts = committed.get(transactionId);
-        if (ts != null)
-        {
-            return ts;
-        }
-        return running || aborted.containsKey(transactionId) ? NOT_COMMITTED : 0;
+        final Txn writer = unsettled.get(transactionId);
+        // not there: never a writer, or settled (committed at or below every snapshot, or rolled back long ago)
+        return writer == null ? 0 : writer.commitTimestamp;
     }
 
     @Override
@@ -275,25 +311,31 @@ final class TxnManager implements CommitTable
         }
         final long h = low;
         final long oldestRunning = minId;
-        aborted.values().removeIf(endedBefore -> oldestRunning >= endedBefore);
         long settled = oldestRunning;
-        synchronized (publishLock)
+        for (final Iterator<Txn> it = aborted.iterator(); it.hasNext();)
         {
-            // in commit order: forget what every snapshot sees, up to the first commit still ending
-            while (!commitOrderIds.isEmpty() && commitOrderTimestamps.peekLong() <= h
-                && !writers.containsKey(commitOrderIds.peekLong()))
+            final Txn txn = it.next();
+            if (oldestRunning >= txn.abortedBefore)
             {
-                committed.remove(commitOrderIds.pollLong());
-                commitOrderTimestamps.pollLong();
+                unsettled.remove(txn.id());
+                it.remove();
             }
-            for (final LongArrayQueue.LongIterator ids = commitOrderIds.iterator(); ids.hasNext();)
+            else
             {
-                settled = Math.min(settled, ids.nextValue());
+                settled = Math.min(settled, txn.id());
             }
         }
-        for (final Long id : aborted.keySet())
+        // in commit order: forget what every snapshot sees, up to the first commit still ending (only this
+        // synchronized method removes from the queue; a commit entering a little out of order waits for a later
+        // refresh)
+        for (Txn first = commitOrder.peek(); first != null && first.commitTimestamp <= h && first.ended;
+            first = commitOrder.peek())
         {
-            settled = Math.min(settled, id);
+            unsettled.remove(commitOrder.poll().id());
+        }
+        for (final Txn txn : commitOrder)
+        {
+            settled = Math.min(settled, txn.id());
         }
         horizon = Math.max(horizon, h);
         if (quiet)
@@ -318,10 +360,10 @@ final class TxnManager implements CommitTable
     long oldestFirstLsn(final long otherwise)
     {
         long oldest = otherwise;
-        for (final Txn txn : writers.values())
+        for (final Txn txn : unsettled.values())
         {
             final long first = txn.firstLsn();
-            if (first > 0)
+            if (first > 0 && !txn.ended)
             {
                 oldest = Math.min(oldest, first);
             }
