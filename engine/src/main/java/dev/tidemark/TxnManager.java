@@ -62,7 +62,7 @@ final class TxnManager implements CommitTable
     private final AtomicReferenceArray<Txn> slots;
     private final ConcurrentHashMap<Long, Txn> overflow = new ConcurrentHashMap<>();
     /** Writers, running or ended, whose commit state a snapshot may still ask for. */
-    private final ConcurrentHashMap<Long, Txn> unsettled = new ConcurrentHashMap<>();
+    private final WriterTable unsettled = new WriterTable(1 << 16);
     /** The committed writers of {@code unsettled}, in about commit order (each enters just after its commit). */
     private final ConcurrentLinkedQueue<Txn> commitOrder = new ConcurrentLinkedQueue<>();
     /** The rolled-back writers of {@code unsettled}. */
@@ -155,7 +155,7 @@ final class TxnManager implements CommitTable
     /** Registers {@code txn} as a writer: from now on its versions may be in the trees. */
     void becameWriter(final Txn txn)
     {
-        unsettled.put(txn.id(), txn);
+        unsettled.add(txn);
     }
 
     /**
@@ -317,7 +317,7 @@ final class TxnManager implements CommitTable
             final Txn txn = it.next();
             if (oldestRunning >= txn.abortedBefore)
             {
-                unsettled.remove(txn.id());
+                unsettled.remove(txn);
                 it.remove();
             }
             else
@@ -331,7 +331,7 @@ final class TxnManager implements CommitTable
         for (Txn first = commitOrder.peek(); first != null && first.commitTimestamp <= h && first.ended;
             first = commitOrder.peek())
         {
-            unsettled.remove(commitOrder.poll().id());
+            unsettled.remove(commitOrder.poll());
         }
         for (final Txn txn : commitOrder)
         {
@@ -359,16 +359,16 @@ final class TxnManager implements CommitTable
     /** @return the lowest first LSN of a running writer, or {@code otherwise} when none wrote yet */
     long oldestFirstLsn(final long otherwise)
     {
-        long oldest = otherwise;
-        for (final Txn txn : unsettled.values())
+        final long[] oldest = {otherwise};
+        unsettled.forEach(txn ->
         {
             final long first = txn.firstLsn();
             if (first > 0 && !txn.ended)
             {
-                oldest = Math.min(oldest, first);
+                oldest[0] = Math.min(oldest[0], first);
             }
-        }
-        return oldest;
+        });
+        return oldest[0];
     }
 
     /** @return the running transactions, for a closing database to roll back */

@@ -52,6 +52,9 @@ final class SegmentAllocator implements AutoCloseable
     private boolean preparing;
     private volatile Throwable archiveFailure;
 
+    /** The executor's thread once it started (the executor makes at most one). */
+    private volatile Thread workerThread;
+
     SegmentAllocator(
         final FileIo fileIo, final Path directory, final int segmentSize, final long nextSegmentIndex,
         final SegmentArchiver archiver)
@@ -65,6 +68,7 @@ final class SegmentAllocator implements AutoCloseable
         {
             final Thread thread = new Thread(runnable, "tidemark-wal-allocator");
             thread.setDaemon(true);
+            workerThread = thread;
             return thread;
         });
     }
@@ -359,6 +363,13 @@ final class SegmentAllocator implements AutoCloseable
             {
                 LOG.warn("WAL allocator did not finish within 30 s; abandoning its queued work");
                 worker.shutdownNow();
+            }
+            // the executor reports termination while its thread is still on its way out: wait for the thread too,
+            // so that a closed log has no thread left
+            final Thread thread = workerThread;
+            if (thread != null)
+            {
+                thread.join(TimeUnit.SECONDS.toMillis(5));
             }
         }
         catch (final InterruptedException ex)
