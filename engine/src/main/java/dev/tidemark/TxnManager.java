@@ -39,6 +39,8 @@ final class TxnManager implements CommitTable
      */
     private static final int PUBLISHED_MASK = (1 << 16) - 1;
     private static final int PUBLISH_SPINS = 100;
+    /** The most commits waiting above the horizon that a refresh walks to move {@code settledBelow}. */
+    private static final int SETTLE_WALK_LIMIT = 256;
     private static final VarHandle VISIBLE;
 
     static
@@ -333,12 +335,22 @@ final class TxnManager implements CommitTable
         {
             unsettled.remove(commitOrder.poll());
         }
+        // settledBelow only saves lookups (a settled writer is no longer in the table, which answers 0 as well), so
+        // when many commits wait above the horizon (a long or descheduled reader holds it back) it is left where it
+        // is rather than found by walking them all on every refresh
+        boolean complete = true;
+        int walked = 0;
         for (final Txn txn : commitOrder)
         {
+            if (++walked > SETTLE_WALK_LIMIT)
+            {
+                complete = false;
+                break;
+            }
             settled = Math.min(settled, txn.id());
         }
         horizon = Math.max(horizon, h);
-        if (quiet)
+        if (quiet && complete)
         {
             settledBelow = Math.max(settledBelow, settled);
         }
