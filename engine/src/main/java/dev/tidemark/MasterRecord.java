@@ -99,6 +99,7 @@ final class MasterRecord
             handle.write(bytes, 0);
             handle.force();
         }
+        CrashPoints.reached(CrashPoint.MASTER_RECORD_NOT_RENAMED);
         io.rename(temporary, directory.resolve(FILE_NAME));
         io.forceDirectory(directory);
     }

@@ -71,6 +71,7 @@ final class Recovery
         {
             redo = store.redo(fromLsn, (lsn, type, payload, length) ->
             {
+                CrashPoints.reached(CrashPoint.RECOVERY_REDO);
                 if (type == TxnRecords.COMMIT || type == TxnRecords.ABORT)
                 {
                     final long id = payload.getLong(8);
@@ -98,6 +99,7 @@ final class Recovery
             {
                 final WriteTxn txn = WriteTxn.recovered(loser.getKey(), loser.getValue());
                 store.rollback(txn, 0);
+                CrashPoints.reached(CrashPoint.RECOVERY_UNDO);
                 TxnRecords.write(record, txn.id(), txn.lastLsn(), System.currentTimeMillis());
                 wal.append(TxnRecords.ABORT, record, 0, TxnRecords.LENGTH, Durability.NONE);
             }

@@ -1,5 +1,7 @@
 package dev.tidemark.mvcc;
 
+import dev.tidemark.CrashPoint;
+import dev.tidemark.CrashPoints;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -108,11 +110,16 @@ final class Doublewrite
         header.clear();
         file.writeRaw(PageFileLayout.DOUBLEWRITE_HEADER_PAGE, header);
         file.force();
+        CrashPoints.reached(CrashPoint.PAGES_IN_DOUBLEWRITE);
         for (int i = 0; i < count; i++)
         {
             slots[i].clear();
             file.writeRaw(pageIds[i], slots[i]);
             slots[i].clear();
+            if (i == (count - 1) / 2)
+            {
+                CrashPoints.reached(CrashPoint.PAGE_WRITE_MIDWAY);
+            }
         }
         file.force();
         count = 0;

@@ -1,6 +1,8 @@
 package dev.tidemark.wal;
 
 import com.lmax.disruptor.EventHandler;
+import dev.tidemark.CrashPoint;
+import dev.tidemark.CrashPoints;
 import dev.tidemark.Durability;
 import dev.tidemark.FailStopException;
 import java.io.IOException;
@@ -218,7 +220,9 @@ final class Journal implements EventHandler<AppendEvent>
         try
         {
             writeStaged();
+            CrashPoints.reached(CrashPoint.WAL_WRITTEN_NOT_FORCED);
             forceCurrent();
+            CrashPoints.reached(CrashPoint.WAL_FORCED_NOT_ACKNOWLEDGED);
             syncPending = false;
             oldestUnforcedAsync = 0;
             state.durable(lastWrittenLsn);
