@@ -46,6 +46,10 @@ public final class Database implements AutoCloseable
     static final int LOCK_TIMEOUTS = 4;
     private static final int MAX_ATTEMPTS = 10;
     private static final int TRANSACTION_SLOTS = 1024;
+    private static final String PAGES_FILE = "pages.tm";
+    private static final String WAL_DIRECTORY = "wal";
+    /** Present from the start of a creation until its first master record is durable. */
+    static final String CREATING_FILE = "CREATING";
 
     private final Path directory;
     private final DatabaseOptions options;
@@ -109,13 +113,25 @@ public final class Database implements AutoCloseable
         try
         {
             final MasterRecord master = MasterRecord.read(io, dir);
-            final Path pagesFile = dir.resolve("pages.tm");
-            if (master == null && io.exists(pagesFile))
+            final Path pagesFile = dir.resolve(PAGES_FILE);
+            final Path creating = dir.resolve(CREATING_FILE);
+            if (master == null)
             {
-                throw new CorruptionException(dir.resolve(MasterRecord.FILE_NAME), 0, "the data file " + pagesFile
-                    + " exists but the master record does not; restore the database from a backup");
+                if (io.exists(creating))
+                {
+                    discardInterruptedCreation(io, dir);
+                }
+                else if (io.exists(pagesFile))
+                {
+                    throw new CorruptionException(dir.resolve(MasterRecord.FILE_NAME), 0, "the data file " + pagesFile
+                        + " exists but the master record does not; restore the database from a backup");
+                }
+                // until the first master record is in place, the marker says that nothing in here was ever
+                // acknowledged, so that an open after a crash may start the creation again
+                io.open(creating, FileIo.OpenMode.CREATE).close();
+                io.forceDirectory(dir);
             }
-            final WriteAheadLog wal = WriteAheadLog.open(WalOptions.builder(dir.resolve("wal")).fileIo(io)
+            final WriteAheadLog wal = WriteAheadLog.open(WalOptions.builder(dir.resolve(WAL_DIRECTORY)).fileIo(io)
                 .segmentSize(options.walSegmentSize()).build());
             opened.add(wal);
             final PageStoreOptions pageOptions = PageStoreOptions.builder(pagesFile).fileIo(io)
@@ -138,6 +154,12 @@ public final class Database implements AutoCloseable
             opened.add(locks);
             final Database database = new Database(dir, options, lock, wal, txns, store, locks, recovery);
             database.checkpoint();
+            if (io.exists(creating))
+            {
+                // the master record is durable: the database exists from here on
+                io.delete(creating);
+                io.forceDirectory(dir);
+            }
             database.checkpointer.start();
             return database;
         }
@@ -153,6 +175,33 @@ public final class Database implements AutoCloseable
             closeAll(opened, ex);
             throw ex;
         }
+    }
+
+    /**
+     * Removes what a creation that crashed before its first master record left: the page file, the log's segments
+     * and a master record not yet renamed into place. None of it holds anything acknowledged.
+     */
+    private static void discardInterruptedCreation(final FileIo io, final Path dir) throws IOException
+    {
+        LOG.warn("the creation of the database at {} was interrupted before it completed; creating it again", dir);
+        final Path wal = dir.resolve(WAL_DIRECTORY);
+        for (final Path segment : io.list(wal))
+        {
+            io.delete(segment);
+        }
+        for (final String name : new String[] {PAGES_FILE, MasterRecord.FILE_NAME + ".tmp"})
+        {
+            final Path file = dir.resolve(name);
+            if (io.exists(file))
+            {
+                io.delete(file);
+            }
+        }
+        if (io.exists(wal))
+        {
+            io.forceDirectory(wal);
+        }
+        io.forceDirectory(dir);
     }
 
     private static Closeable lockDirectory(final FileIo io, final Path dir)
@@ -347,6 +396,7 @@ public final class Database implements AutoCloseable
             final UnsafeBuffer record = new UnsafeBuffer(new byte[TxnRecords.LENGTH]);
             TxnRecords.write(record, txns.nextId(), txns.visibleTimestamp(), System.currentTimeMillis());
             final long lsn = wal.append(TxnRecords.CHECKPOINT, record, 0, TxnRecords.LENGTH, Durability.SYNC);
+            CrashPoints.reached(CrashPoint.CHECKPOINT_BEFORE_MASTER_RECORD);
             try
             {
                 new MasterRecord(lsn, txns.nextId(), txns.visibleTimestamp(), pageSize, closing)
