@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tidemark.testkit.fs.CrashMode;
 import dev.tidemark.testkit.fs.SimulatedFileSystem;
+import dev.tidemark.testkit.history.KvHistory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,8 +18,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A crash at each named {@link CrashPoint}, in each crash mode of the simulated file system: the machine halts
- * the moment the engine reaches the point; the reopened database holds every acknowledged commit, nothing of a
- * transaction that did not commit, and passes {@code verify()}. The recovery points crash a recovery, which the
+ * the moment the engine reaches the point; the reopened database passes the {@link KvHistory} oracles (every
+ * acknowledged commit, nothing of a transaction that did not commit, a commit in doubt whole or not at all) and
+ * {@code verify()}. The recovery points crash a recovery, which the
  * next open must finish.
  */
 class CrashPointTest
@@ -37,11 +38,6 @@ class CrashPointTest
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String text(final byte[] bytes)
-    {
-        return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
-    }
-
     @AfterEach
     void disarm()
     {
@@ -55,35 +51,29 @@ class CrashPointTest
             .flatMap(point -> java.util.stream.Stream.of(CrashMode.values()).map(mode -> Arguments.of(point, mode)));
     }
 
-    /** What the workload knows when it stops: acknowledged commits, and commits whose outcome it never learned. */
-    private static final class Outcome
-    {
-        final Map<String, String> acknowledged = new TreeMap<>();
-        final Map<String, String> inDoubt = new HashMap<>();
-    }
-
     /**
      * Commits one key per transaction (a few overwrite an earlier key), with a checkpoint every 20 commits, until
-     * the file system halts. Every key is written by one transaction at most once more, so the value tells which.
+     * the file system halts, recording each transaction and what became of it.
      */
-    private static Outcome runUntilHalted(final Database db, final SimulatedFileSystem fs)
+    private static KvHistory runUntilHalted(final Database db, final SimulatedFileSystem fs)
     {
-        final Outcome outcome = new Outcome();
+        final KvHistory history = new KvHistory();
         for (int i = 0; i < 400 && !fs.isHalted(); i++)
         {
-            final String key = String.format("key-%04d", i % 7 == 6 ? i - 3 : i);
-            final String value = "value-" + i + "-" + "y".repeat(i % 150);
+            final byte[] key = bytes(String.format("key-%04d", i % 7 == 6 ? i - 3 : i));
+            final byte[] value = bytes("value-" + i + "-" + "y".repeat(i % 150));
+            final KvHistory.Txn record = history.begin();
             try
             {
                 final Keyspace keyspace = db.keyspace("k");
                 try (Transaction txn = db.begin())
                 {
-                    txn.put(keyspace, bytes(key), bytes(value));
-                    outcome.inDoubt.put(key, value);
+                    txn.put(keyspace, key, value);
+                    record.put(key, value);
+                    record.committing();
                     txn.commit();
+                    record.acknowledged();
                 }
-                outcome.inDoubt.remove(key);
-                outcome.acknowledged.put(key, value);
                 if (i % 20 == 19)
                 {
                     db.checkpoint();
@@ -94,7 +84,7 @@ class CrashPointTest
                 break;
             }
         }
-        return outcome;
+        return history;
     }
 
     private static void abandon(final Database db)
@@ -109,31 +99,19 @@ class CrashPointTest
         }
     }
 
-    private static void check(final Database db, final Outcome outcome, final String context)
+    private static void check(final Database db, final KvHistory history, final String context)
     {
-        final Map<String, String> found = new TreeMap<>();
+        final Map<byte[], byte[]> found = new HashMap<>();
         final Keyspace keyspace = db.keyspace("k");
         try (Transaction txn = db.begin(); Cursor cursor = txn.scan(keyspace, null, null))
         {
             while (cursor.next())
             {
-                found.put(text(cursor.key()), text(cursor.value()));
+                found.put(cursor.key(), cursor.value());
             }
             txn.commit();
         }
-        for (final Map.Entry<String, String> entry : outcome.acknowledged.entrySet())
-        {
-            final String value = found.get(entry.getKey());
-            final String doubt = outcome.inDoubt.get(entry.getKey());
-            assertThat(value).as("%s: acknowledged key %s", context, entry.getKey())
-                .isIn(entry.getValue(), doubt == null ? entry.getValue() : doubt);
-        }
-        for (final Map.Entry<String, String> entry : found.entrySet())
-        {
-            assertThat(entry.getValue()).as("%s: key %s holds what no transaction that may have committed wrote",
-                context, entry.getKey()).isIn(outcome.acknowledged.get(entry.getKey()),
-                outcome.inDoubt.get(entry.getKey()));
-        }
+        assertThat(history.check(found)).as(context).isEmpty();
         assertThat(db.verify().problems()).as(context).isEmpty();
     }
 
@@ -147,15 +125,14 @@ class CrashPointTest
             final SimulatedFileSystem fs = new SimulatedFileSystem(seed);
             final Database db = Database.open(DIR, options(fs));
             CrashPoints.arm(point, arrival, fs::halt);
-            final Outcome outcome = runUntilHalted(db, fs);
+            final KvHistory history = runUntilHalted(db, fs);
             assertThat(CrashPoints.fired()).as("%s reached %d times", point, arrival).isTrue();
             CrashPoints.disarm();
             abandon(db);
-            final String context = point + " #" + arrival + ", " + mode + ", " + outcome.acknowledged.size()
-                + " acknowledged";
+            final String context = point + " #" + arrival + ", " + mode;
             try (Database recovered = Database.open(DIR, options(fs.crash(mode, seed))))
             {
-                check(recovered, outcome, context);
+                check(recovered, history, context);
             }
         }
     }
@@ -167,28 +144,30 @@ class CrashPointTest
         {
             final SimulatedFileSystem fs = new SimulatedFileSystem(point.ordinal());
             final Database db = Database.open(DIR, options(fs));
-            final Outcome outcome = new Outcome();
+            final KvHistory history = new KvHistory();
             final Keyspace keyspace = db.keyspace("k");
-            for (int i = 0; i < 50; i++)
+            for (int i = 0; i <= 50; i++)
             {
+                if (i == 50)
+                {
+                    // two losers for the undo pass: running at the crash, their records forced by the last commit
+                    for (final int key : new int[] {1, 2})
+                    {
+                        final Transaction loser = db.begin();
+                        loser.put(keyspace, bytes("key-" + key), bytes("never committed " + key));
+                        history.begin().put(bytes("key-" + key), bytes("never committed " + key));
+                    }
+                }
+                final KvHistory.Txn record = history.begin();
                 try (Transaction txn = db.begin())
                 {
                     txn.put(keyspace, bytes("key-" + i), bytes("value-" + i));
+                    record.put(bytes("key-" + i), bytes("value-" + i));
+                    record.committing();
                     txn.commit();
+                    record.acknowledged();
                 }
-                outcome.acknowledged.put("key-" + i, "value-" + i);
             }
-            // two losers for the undo pass: running at the crash, their records forced by a later commit
-            final Transaction loser = db.begin();
-            loser.put(keyspace, bytes("key-1"), bytes("never committed"));
-            final Transaction other = db.begin();
-            other.put(keyspace, bytes("key-2"), bytes("never committed either"));
-            try (Transaction txn = db.begin())
-            {
-                txn.put(keyspace, bytes("key-50"), bytes("value-50"));
-                txn.commit();
-            }
-            outcome.acknowledged.put("key-50", "value-50");
             final SimulatedFileSystem rebooted = fs.crash(CrashMode.DROP_ALL, 3);
             abandon(db);
 
@@ -205,7 +184,7 @@ class CrashPointTest
             try (Database recovered = Database.open(DIR, options(rebooted.crash(CrashMode.RANDOM_PREFIX, 5))))
             {
                 assertThat(recovered.recoveryReport()).isPresent();
-                check(recovered, outcome, "after a recovery that crashed at " + point);
+                check(recovered, history, "after a recovery that crashed at " + point);
             }
         }
     }
