@@ -455,7 +455,7 @@ final class Txn implements Transaction
         {
             guard(() -> db.ssi().beginCommit(ssi));
         }
-        long commitTimestamp = 0;
+        long committedAt = 0;
         if (writeTxn != null)
         {
             final UnsafeBuffer record = new UnsafeBuffer(new byte[TxnRecords.LENGTH]);
@@ -469,12 +469,12 @@ final class Txn implements Transaction
                 endAfterFailure(ex);
                 throw ex;
             }
-            commitTimestamp = db.txns().publishCommit(this);
+            committedAt = db.txns().publishCommit(this);
         }
         state = State.COMMITTED;
         if (ssi != null)
         {
-            db.ssi().committed(ssi, commitTimestamp == 0 ? db.txns().visibleTimestamp() : commitTimestamp,
+            db.ssi().committed(ssi, committedAt == 0 ? db.txns().visibleTimestamp() : committedAt,
                 db.txns().pruneHorizon());
         }
         releaseLocks();
