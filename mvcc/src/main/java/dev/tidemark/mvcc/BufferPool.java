@@ -49,8 +49,8 @@ final class BufferPool
     private final ReentrantLock flushLock = new ReentrantLock();
     private final Frame[] batch;
     private final Frame[] written;
-    private final TwoQueuePolicy.Candidate cleanUnpinned = f -> f.pins == 0 && !f.dirty && !f.loading;
-    private final TwoQueuePolicy.Candidate dirtyUnpinned = f -> f.pins == 0 && f.dirty && !f.writeInFlight;
+    private final TwoQueuePolicy.Candidate cleanUnpinned = f -> f.unpinned() && !f.dirty && !f.loading;
+    private final TwoQueuePolicy.Candidate dirtyUnpinned = f -> f.unpinned() && f.dirty && !f.writeInFlight;
     private final TwoQueuePolicy.Candidate collector = this::collect;
 
     /** Threads waiting for {@link #changed}; volatile: a lock-free unpin reads it. */
@@ -108,6 +108,14 @@ final class BufferPool
     /** {@link #pin} without the handle: the latched frame, to be let go by {@link #release}. */
     Frame pinFrame(final long pageId, final LatchMode mode, final boolean read)
     {
+        if (mode == LatchMode.SHARED)
+        {
+            final Frame hit = pinResidentShared(pageId);
+            if (hit != null)
+            {
+                return hit;
+            }
+        }
         Frame frame = pinResident(pageId);
         if (frame == null)
         {
@@ -133,13 +141,13 @@ final class BufferPool
     {
         if (mode == LatchMode.SHARED)
         {
-            frame.unlatchShared();
+            unpinned(frame.unlatchSharedAndUnpin());
         }
         else
         {
             frame.unlatchExclusive();
+            unpin(frame);
         }
-        unpin(frame);
     }
 
     /**
@@ -149,6 +157,32 @@ final class BufferPool
      *
      * @return the pinned frame, or null (take the locked path)
      */
+    /**
+     * The hit path of a shared pin: {@link #pinResident} with the pin and the shared latch taken in one step. A
+     * frame held exclusive is left to the other path, which pins it and then waits for the latch.
+     *
+     * @return the pinned, latched frame, or null
+     */
+    private Frame pinResidentShared(final long pageId)
+    {
+        final Frame frame = hints[(int)pageId & hintMask];
+        if (frame == null || !frame.tryPinShared())
+        {
+            return null;
+        }
+        // loading first, as in pinResident; a frame being loaded is latched by nobody else, and is let go at once
+        if (frame.loading || frame.pageId != pageId)
+        {
+            unpinned(frame.unlatchSharedAndUnpin());
+            return null;
+        }
+        if (!frame.referenced)
+        {
+            frame.referenced = true;
+        }
+        return frame;
+    }
+
     private Frame pinResident(final long pageId)
     {
         final Frame frame = hints[(int)pageId & hintMask];
@@ -195,7 +229,7 @@ final class BufferPool
                 {
                     frame.pageId = pageId;
                     frame.loading = true;
-                    frame.pins = 1; // from CLAIMED: publishes pageId and loading to lock-free pins
+                    frame.pinClaimed(); // from CLAIMED: publishes pageId and loading to lock-free pins
                     inFlight++;
                     table.put(pageId, frame.index);
                     hints[(int)pageId & hintMask] = frame;
@@ -339,7 +373,13 @@ final class BufferPool
 
     void unpin(final Frame frame)
     {
-        if (frame.unpin() == 0 && waiters > 0)
+        unpinned(frame.unpin());
+    }
+
+    /** Wakes threads waiting for a frame when the last pin of one went ({@code pinsLeft} 0). */
+    private void unpinned(final int pinsLeft)
+    {
+        if (pinsLeft == 0 && waiters > 0)
         {
             lock.lock();
             try
@@ -620,7 +660,7 @@ final class BufferPool
     private boolean collect(final Frame frame)
     {
         if (frame.dirty && !frame.writeInFlight && !frame.loading && frame.recLsn <= collectUpTo
-            && (collectPinned || frame.pins == 0))
+            && (collectPinned || frame.unpinned()))
         {
             frame.pin();
             // counted in flight from here: a thread short of frames waits for this batch instead of giving up

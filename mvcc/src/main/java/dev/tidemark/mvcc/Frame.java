@@ -15,17 +15,18 @@ import org.agrona.concurrent.UnsafeBuffer;
  * not in the CPU cache, so every object left out of that path is a cache miss saved.
  *
  * <p>Threading: the page bytes are guarded by the latch ({@link #latchShared} / {@link #latchExclusive}): a
- * reader-writer latch in one int, reentrant like {@link java.util.concurrent.locks.ReentrantReadWriteLock} for
- * the exclusive holder (which may also take it shared), without fairness. A thread that cannot take it spins a
- * little and then waits on this frame's monitor. {@code pins} changes atomically: under the pool lock, or
- * without it when a reader pins a resident page ({@link BufferPool#pin}); a frame being taken over for another
- * page is claimed by setting {@code pins} from 0 to {@link #CLAIMED}, which no lock-free pin passes.
- * {@code pageId} and {@code loading} are written under the pool lock before a claimed frame's pins become 1, and
- * read by lock-free pins after their pin, hence volatile. The replacement-list links, {@code recLsn},
- * {@code redirtied} and {@code redirtyLsn} are guarded by the pool lock. {@code dirty} and {@code writeInFlight}
- * are written under the pool lock and read without it by the exclusive latch holder, hence volatile (see
- * {@link BufferPool#markDirty} for the order that makes this safe). {@code referenced} is set by lock-free pins
- * and applied by the replacement policy under the pool lock.
+ * reader-writer latch, reentrant like {@link java.util.concurrent.locks.ReentrantReadWriteLock} for the exclusive
+ * holder (which may also take it shared), without fairness. A thread that cannot take it spins a little and then
+ * waits on this frame's monitor. The latch and the pins share one word, {@code state}, changed atomically: pins
+ * under the pool lock, or without it when a reader pins a resident page ({@link BufferPool#pin}, which pins and
+ * latches shared in one CAS); a frame being taken over for another page is claimed by setting the word from 0
+ * (no pin, so no latch) to {@link #CLAIMED}, which no lock-free pin passes. {@code pageId} and {@code loading}
+ * are written under the pool lock before a claimed frame gets its first pin, and read by lock-free pins after
+ * their pin, hence volatile. The replacement-list links, {@code recLsn}, {@code redirtied} and {@code redirtyLsn}
+ * are guarded by the pool lock. {@code dirty} and {@code writeInFlight} are written under the pool lock and read
+ * without it by the exclusive latch holder, hence volatile (see {@link BufferPool#markDirty} for the order that
+ * makes this safe). {@code referenced} is set by lock-free pins and applied by the replacement policy under the
+ * pool lock.
  */
 final class Frame extends UnsafeBuffer
 {
@@ -33,28 +34,29 @@ final class Frame extends UnsafeBuffer
     static final int FREE_LIST = 1;
     static final int PROBATION = 2;
     static final int PROTECTED = 3;
-    /** The value of {@code pins} while the pool lock holder takes the frame over for another page. */
+    /** The value of {@code state} while the pool lock holder takes the frame over for another page. */
     static final int CLAIMED = -1;
 
-    /** Latch word: held exclusive. */
-    private static final int WRITER = 1 << 30;
-    /** Latch word: a thread waits on the monitor for a change. */
-    private static final int WAITING = 1 << 29;
-    /** Latch word: the shared holds. */
-    private static final int READERS = WAITING - 1;
+    /** State word: one pin. Pins are the low 14 bits. */
+    private static final int PIN = 1;
+    private static final int PINS_MASK = (1 << 14) - 1;
+    /** State word: one shared hold of the latch. Shared holds are the next 14 bits. */
+    private static final int READER = 1 << 14;
+    private static final int READERS = ((1 << 14) - 1) << 14;
+    /** State word: a thread waits on the monitor for a change. */
+    private static final int WAITING = 1 << 28;
+    /** State word: the latch is held exclusive. */
+    private static final int WRITER = 1 << 29;
     /** Busy-wait rounds before a thread blocked on the latch waits on the monitor. */
     private static final int SPINS = 64;
 
-    private static final VarHandle PINS;
-    private static final VarHandle LATCH;
+    private static final VarHandle STATE;
 
     static
     {
         try
         {
-            final MethodHandles.Lookup lookup = MethodHandles.lookup();
-            PINS = lookup.findVarHandle(Frame.class, "pins", int.class);
-            LATCH = lookup.findVarHandle(Frame.class, "latch", int.class);
+            STATE = MethodHandles.lookup().findVarHandle(Frame.class, "state", int.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -70,8 +72,12 @@ final class Frame extends UnsafeBuffer
     final PageHandle exclusive;
 
     volatile long pageId = -1;
-    volatile int pins;
-    volatile int latch;
+    /**
+     * Pins, the latch and its waiters in one word, so that a lookup pins and latches a page with one CAS and lets
+     * go of both with one add: {@link #CLAIMED}, or pins (bits 0-13), shared holds (bits 14-27), a waiter (bit
+     * 28) and the exclusive hold (bit 29).
+     */
+    volatile int state;
     volatile boolean loading;
     volatile boolean referenced;
     /** The exclusive holder; each thread compares it only with itself, so a plain field is enough. */
@@ -98,48 +104,78 @@ final class Frame extends UnsafeBuffer
         this.exclusive = new PageHandle(pool, this, LatchMode.EXCLUSIVE);
     }
 
+    /** @return the pins (0 when claimed, which is no pin) */
+    int pins()
+    {
+        final int current = state;
+        return current < 0 ? 0 : current & PINS_MASK;
+    }
+
+    /** @return whether the frame has no pin and is not claimed */
+    boolean unpinned()
+    {
+        final int current = state;
+        return current >= 0 && (current & PINS_MASK) == 0;
+    }
+
     /** Adds a pin unless the frame is claimed. @return whether it did */
     boolean tryPin()
     {
         while (true)
         {
-            final int current = pins;
+            final int current = state;
             if (current < 0)
             {
                 return false;
             }
-            if (PINS.compareAndSet(this, current, current + 1))
+            if (STATE.compareAndSet(this, current, current + PIN))
             {
                 return true;
             }
         }
     }
 
+    /**
+     * The lookup's fast path: adds a pin and a shared hold in one step, unless the frame is claimed or held
+     * exclusive. @return whether it did
+     */
+    boolean tryPinShared()
+    {
+        final int current = state;
+        return current >= 0 && (current & WRITER) == 0 && STATE.compareAndSet(this, current, current + PIN + READER);
+    }
+
     /** Adds a pin to a frame that is not claimed (under the pool lock). */
     void pin()
     {
-        PINS.getAndAdd(this, 1);
+        STATE.getAndAdd(this, PIN);
+    }
+
+    /** Gives a claimed frame its first pin (under the pool lock), which publishes what was set before. */
+    void pinClaimed()
+    {
+        state = PIN;
     }
 
     /** @return the pins left */
     int unpin()
     {
-        return (int)PINS.getAndAdd(this, -1) - 1;
+        return ((int)STATE.getAndAdd(this, -PIN) - PIN) & PINS_MASK;
     }
 
-    /** Claims an unpinned frame. @return false when it is pinned */
+    /** Claims a frame with no pin (hence no latch holder). @return false when it is pinned */
     boolean claim()
     {
-        return PINS.compareAndSet(this, 0, CLAIMED);
+        return STATE.compareAndSet(this, 0, CLAIMED);
     }
 
     // ------------------------------------------------------------------------------------------------ latch
 
-    /** Takes the latch shared, waiting while another thread holds it exclusive. */
+    /** Takes the latch shared, waiting while another thread holds it exclusive. The caller holds a pin. */
     void latchShared()
     {
-        final int state = latch;
-        if ((state & WRITER) != 0 || !LATCH.compareAndSet(this, state, state + 1))
+        final int current = state;
+        if ((current & WRITER) != 0 || !STATE.compareAndSet(this, current, current + READER))
         {
             acquire(false);
         }
@@ -150,12 +186,12 @@ final class Frame extends UnsafeBuffer
     {
         while (true)
         {
-            final int state = latch;
-            if ((state & WRITER) != 0 && owner != Thread.currentThread())
+            final int current = state;
+            if ((current & WRITER) != 0 && owner != Thread.currentThread())
             {
                 return false;
             }
-            if (LATCH.compareAndSet(this, state, state + 1))
+            if (STATE.compareAndSet(this, current, current + READER))
             {
                 return true;
             }
@@ -164,17 +200,29 @@ final class Frame extends UnsafeBuffer
 
     void unlatchShared()
     {
-        final int state = (int)LATCH.getAndAdd(this, -1) - 1;
-        if ((state & WAITING) != 0 && (state & (READERS | WRITER)) == 0)
+        final int current = (int)STATE.getAndAdd(this, -READER) - READER;
+        if ((current & WAITING) != 0 && (current & (READERS | WRITER)) == 0)
         {
             wakeWaiters();
         }
     }
 
-    /** Takes the latch exclusive, waiting while any other thread holds it. */
+    /** Lets go of a shared hold and a pin in one step. @return the pins left */
+    int unlatchSharedAndUnpin()
+    {
+        final int current = (int)STATE.getAndAdd(this, -(READER + PIN)) - (READER + PIN);
+        if ((current & WAITING) != 0 && (current & (READERS | WRITER)) == 0)
+        {
+            wakeWaiters();
+        }
+        return current & PINS_MASK;
+    }
+
+    /** Takes the latch exclusive, waiting while any other thread holds it. The caller holds a pin. */
     void latchExclusive()
     {
-        if (LATCH.compareAndSet(this, 0, WRITER))
+        final int current = state;
+        if ((current & (READERS | WRITER)) == 0 && STATE.compareAndSet(this, current, current | WRITER))
         {
             owner = Thread.currentThread();
         }
@@ -197,8 +245,8 @@ final class Frame extends UnsafeBuffer
             return;
         }
         owner = null;
-        final int state = (int)LATCH.getAndAdd(this, -WRITER) - WRITER;
-        if ((state & WAITING) != 0)
+        final int current = (int)STATE.getAndAdd(this, -WRITER) - WRITER;
+        if ((current & WAITING) != 0)
         {
             wakeWaiters();
         }
@@ -212,19 +260,19 @@ final class Frame extends UnsafeBuffer
         int spins = 0;
         while (true)
         {
-            final int state = latch;
+            final int current = state;
             final boolean free;
             if (exclusive)
             {
-                free = (state & (WRITER | READERS)) == 0;
+                free = (current & (WRITER | READERS)) == 0;
             }
             else
             {
-                free = (state & WRITER) == 0 || owner == self;
+                free = (current & WRITER) == 0 || owner == self;
             }
             if (free)
             {
-                if (LATCH.compareAndSet(this, state, exclusive ? state | WRITER : state + 1))
+                if (STATE.compareAndSet(this, current, exclusive ? current | WRITER : current + READER))
                 {
                     break;
                 }
@@ -237,9 +285,13 @@ final class Frame extends UnsafeBuffer
             }
             synchronized (this)
             {
-                // the state must still be the blocked one seen above when WAITING goes in, so that its release
-                // (which wakes the waiters under this monitor) cannot have happened unseen
-                if (latch == state && ((state & WAITING) != 0 || LATCH.compareAndSet(this, state, state | WAITING)))
+                // WAITING goes in only while the state still blocks this thread, so that the release (which wakes
+                // the waiters under this monitor) cannot have happened unseen; pins coming and going just retry
+                final int now = state;
+                final boolean stillBlocked = exclusive ? (now & (WRITER | READERS)) != 0
+                    : (now & WRITER) != 0 && owner != self;
+                if (stillBlocked
+                    && ((now & WAITING) != 0 || STATE.compareAndSet(this, now, now | WAITING)))
                 {
                     try
                     {
@@ -264,8 +316,8 @@ final class Frame extends UnsafeBuffer
         {
             while (true)
             {
-                final int state = latch;
-                if ((state & WAITING) == 0 || LATCH.compareAndSet(this, state, state & ~WAITING))
+                final int current = state;
+                if ((current & WAITING) == 0 || STATE.compareAndSet(this, current, current & ~WAITING))
                 {
                     break;
                 }

@@ -35,7 +35,7 @@ class FrameLatchTest
         frame.unlatchShared();
         frame.unlatchExclusive();
         frame.unlatchExclusive();
-        assertThat(frame.latch).isZero();
+        assertThat(frame.state).isZero();
     }
 
     @Test
@@ -85,7 +85,7 @@ class FrameLatchTest
         assertThat(readerIn.await(10, TimeUnit.SECONDS)).isTrue();
         writer.join();
         reader.join();
-        assertThat(frame.latch).isZero();
+        assertThat(frame.state).isZero();
     }
 
     @Test
@@ -165,7 +165,7 @@ class FrameLatchTest
         assertThat(failure.get()).isNull();
         assertThat(torn).hasValue(0);
         assertThat(frame.getLong(0)).isEqualTo((long)rounds * threads / 2);
-        assertThat(frame.latch).isZero();
+        assertThat(frame.state).isZero();
     }
 
     private static void await(final CountDownLatch latch)
