@@ -193,8 +193,13 @@ public final class KvHistory
                 final Write write = writes.get(i);
                 if (write.txn.outcome == Outcome.IN_DOUBT)
                 {
-                    final int[] counts = shown.computeIfAbsent(write.txn, t -> new int[2]);
-                    counts[match == i ? 0 : 1]++;
+                    // a value an older write explains as well (a delete of an absent key, a put of the same value)
+                    // tells nothing about this transaction
+                    if (match != i || !explainedBefore(writes, floor, i, present, value))
+                    {
+                        final int[] counts = shown.computeIfAbsent(write.txn, t -> new int[2]);
+                        counts[match == i ? 0 : 1]++;
+                    }
                     break;
                 }
                 if (write.txn.outcome == Outcome.ACKNOWLEDGED)
@@ -219,6 +224,25 @@ public final class KvHistory
             }
         }
         return violations;
+    }
+
+    /** @return whether the key's state is also what it held before write {@code at} (absent, or an older write) */
+    private static boolean explainedBefore(final List<Write> writes, final int floor, final int at,
+        final boolean present, final byte[] value)
+    {
+        if (floor < 0 && !present)
+        {
+            return true;
+        }
+        for (int i = Math.max(floor, 0); i < at; i++)
+        {
+            final Write write = writes.get(i);
+            if (write.txn.outcome != Outcome.NOT_COMMITTED && write.shows(present, value))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String describe(final Key key, final boolean present, final byte[] value, final List<Write> writes,

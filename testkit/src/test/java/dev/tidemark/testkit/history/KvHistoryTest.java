@@ -73,6 +73,19 @@ class KvHistoryTest
     }
 
     @Test
+    void shouldNotCountAWriteThatChangedNothingForOrAgainstACommitInDoubt()
+    {
+        final KvHistory history = new KvHistory();
+        final KvHistory.Txn doubt = history.begin();
+        doubt.put(b("a"), b("a1"));
+        doubt.delete(b("never-there"));
+        doubt.committing();
+
+        assertThat(history.check(Map.of())).isEmpty();
+        assertThat(history.check(state("a", "a1"))).isEmpty();
+    }
+
+    @Test
     void shouldRequireALaterAcknowledgedWriteOverAnEarlierCommitInDoubt()
     {
         final KvHistory history = new KvHistory();
