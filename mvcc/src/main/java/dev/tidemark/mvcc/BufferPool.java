@@ -110,13 +110,13 @@ final class BufferPool
     {
         if (mode == LatchMode.SHARED)
         {
-            final Frame hit = pinResidentShared(pageId);
+            final Frame hit = pinResident(pageId, true);
             if (hit != null)
             {
                 return hit;
             }
         }
-        Frame frame = pinResident(pageId);
+        Frame frame = pinResident(pageId, false);
         if (frame == null)
         {
             frame = fix(pageId);
@@ -153,47 +153,24 @@ final class BufferPool
     /**
      * The hit path, without the pool lock: the frame the hint table names for {@code pageId} is pinned, then
      * checked to hold that page, loaded. A claimed frame (being taken over) refuses the pin; a frame taken over
-     * before the pin fails the check. The hit is noted for the replacement policy, which applies it later.
+     * before the pin fails the check. The hit is noted for the replacement policy, which applies it later. With
+     * {@code latchShared} the pin and the shared latch are taken in one step; a frame held exclusive is then left
+     * to the locked path, which pins it and waits for the latch.
      *
-     * @return the pinned frame, or null (take the locked path)
+     * @return the pinned (and, when asked, latched) frame, or null (take the locked path)
      */
-    /**
-     * The hit path of a shared pin: {@link #pinResident} with the pin and the shared latch taken in one step. A
-     * frame held exclusive is left to the other path, which pins it and then waits for the latch.
-     *
-     * @return the pinned, latched frame, or null
-     */
-    private Frame pinResidentShared(final long pageId)
+    private Frame pinResident(final long pageId, final boolean latchShared)
     {
         final Frame frame = hints[(int)pageId & hintMask];
-        if (frame == null || !frame.tryPinShared())
-        {
-            return null;
-        }
-        // loading first, as in pinResident; a frame being loaded is latched by nobody else, and is let go at once
-        if (frame.loading || frame.pageId != pageId)
-        {
-            unpinned(frame.unlatchSharedAndUnpin());
-            return null;
-        }
-        if (!frame.referenced)
-        {
-            frame.referenced = true;
-        }
-        return frame;
-    }
-
-    private Frame pinResident(final long pageId)
-    {
-        final Frame frame = hints[(int)pageId & hintMask];
-        if (frame == null || !frame.tryPin())
+        if (frame == null || !(latchShared ? frame.tryPinShared() : frame.tryPin()))
         {
             return null;
         }
         // loading first: a failed load clears it after it clears pageId, so seeing it clear proves pageId is current
+        // (a frame being loaded is latched by nobody else, so a shared latch taken on it is let go at once)
         if (frame.loading || frame.pageId != pageId)
         {
-            unpin(frame);
+            unpinned(latchShared ? frame.unlatchSharedAndUnpin() : frame.unpin());
             return null;
         }
         if (!frame.referenced)
