@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tidemark.testkit.fs.CrashMode;
 import dev.tidemark.testkit.fs.SimulatedFileSystem;
 import dev.tidemark.testkit.history.KvHistory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,11 +28,6 @@ class CrashPointTest
     {
         return DatabaseOptions.builder().fileIo(fs).cacheBytes(32 * 8192).walSegmentSize(1 << 20)
             .checkpointInterval(Duration.ZERO).checkpointLogBytes(0).build();
-    }
-
-    private static byte[] bytes(final String text)
-    {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     @AfterEach
@@ -60,8 +52,8 @@ class CrashPointTest
         final KvHistory history = new KvHistory();
         for (int i = 0; i < 400 && !fs.isHalted(); i++)
         {
-            final byte[] key = bytes(String.format("key-%04d", i % 7 == 6 ? i - 3 : i));
-            final byte[] value = bytes("value-" + i + "-" + "y".repeat(i % 150));
+            final byte[] key = Kv.b(String.format("key-%04d", i % 7 == 6 ? i - 3 : i));
+            final byte[] value = Kv.b("value-" + i + "-" + "y".repeat(i % 150));
             final KvHistory.Txn record = history.begin();
             try
             {
@@ -101,17 +93,7 @@ class CrashPointTest
 
     private static void check(final Database db, final KvHistory history, final String context)
     {
-        final Map<byte[], byte[]> found = new HashMap<>();
-        final Keyspace keyspace = db.keyspace("k");
-        try (Transaction txn = db.begin(); Cursor cursor = txn.scan(keyspace, null, null))
-        {
-            while (cursor.next())
-            {
-                found.put(cursor.key(), cursor.value());
-            }
-            txn.commit();
-        }
-        assertThat(history.check(found)).as(context).isEmpty();
+        assertThat(history.check(Kv.committedBytes(db, db.keyspace("k")))).as(context).isEmpty();
         assertThat(db.verify().problems()).as(context).isEmpty();
     }
 
@@ -154,15 +136,15 @@ class CrashPointTest
                     for (final int key : new int[] {1, 2})
                     {
                         final Transaction loser = db.begin();
-                        loser.put(keyspace, bytes("key-" + key), bytes("never committed " + key));
-                        history.begin().put(bytes("key-" + key), bytes("never committed " + key));
+                        loser.put(keyspace, Kv.b("key-" + key), Kv.b("never committed " + key));
+                        history.begin().put(Kv.b("key-" + key), Kv.b("never committed " + key));
                     }
                 }
                 final KvHistory.Txn record = history.begin();
                 try (Transaction txn = db.begin())
                 {
-                    txn.put(keyspace, bytes("key-" + i), bytes("value-" + i));
-                    record.put(bytes("key-" + i), bytes("value-" + i));
+                    txn.put(keyspace, Kv.b("key-" + i), Kv.b("value-" + i));
+                    record.put(Kv.b("key-" + i), Kv.b("value-" + i));
                     record.committing();
                     txn.commit();
                     record.acknowledged();

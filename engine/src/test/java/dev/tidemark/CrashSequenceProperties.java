@@ -260,15 +260,7 @@ class CrashSequenceProperties
             fs = rebooted;
             db = Database.open(DIR, options(fs));
             keyspace = db.keyspace("k");
-            final Map<byte[], byte[]> found = new HashMap<>();
-            try (Transaction txn = db.begin(); Cursor cursor = txn.scan(keyspace, null, null))
-            {
-                while (cursor.next())
-                {
-                    found.put(cursor.key(), cursor.value());
-                }
-                txn.commit();
-            }
+            final Map<byte[], byte[]> found = Kv.committedBytes(db, keyspace);
             assertThat(history.check(found)).as("after a %s crash", mode).isEmpty();
             assertThat(db.verify().problems()).as("verify after a %s crash", mode).isEmpty();
             // what survived is the committed state from here on, and the baseline of a new history

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tidemark.testkit.fs.CrashMode;
 import dev.tidemark.testkit.fs.SimulatedFileSystem;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -22,11 +21,6 @@ class FirstOpenCrashTest
     {
         return DatabaseOptions.builder().fileIo(fs).cacheBytes(64 * 8192).walSegmentSize(1 << 20)
             .checkpointInterval(java.time.Duration.ZERO).build();
-    }
-
-    private static byte[] bytes(final String text)
-    {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     @ParameterizedTest
@@ -53,7 +47,7 @@ class FirstOpenCrashTest
                 final Keyspace keyspace = db.keyspace("k");
                 try (Transaction txn = db.begin())
                 {
-                    txn.put(keyspace, bytes("a"), bytes("after crash at " + crashAt));
+                    txn.put(keyspace, Kv.b("a"), Kv.b("after crash at " + crashAt));
                     txn.commit();
                 }
             }
@@ -67,7 +61,7 @@ class FirstOpenCrashTest
                 final Keyspace keyspace = db.findKeyspace("k").orElseThrow();
                 try (Transaction txn = db.begin())
                 {
-                    assertThat(new String(txn.get(keyspace, bytes("a")), StandardCharsets.UTF_8))
+                    assertThat(Kv.text(txn.get(keyspace, Kv.b("a"))))
                         .isEqualTo("after crash at " + crashAt);
                     txn.commit();
                 }

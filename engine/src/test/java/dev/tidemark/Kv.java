@@ -2,6 +2,7 @@ package dev.tidemark;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,5 +82,19 @@ final class Kv
         {
             return scan(txn, ks, null, null);
         }
+    }
+
+    /** @return every committed entry of {@code ks} as raw bytes (what {@code KvHistory.check} takes) */
+    static Map<byte[], byte[]> committedBytes(final Database db, final Keyspace ks)
+    {
+        final Map<byte[], byte[]> entries = new HashMap<>();
+        try (Transaction txn = db.begin(IsolationLevel.SNAPSHOT); Cursor cursor = txn.scan(ks, null, null))
+        {
+            while (cursor.next())
+            {
+                entries.put(cursor.key(), cursor.value());
+            }
+        }
+        return entries;
     }
 }
