@@ -39,7 +39,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms3g", "-Xmx3g"})
-@Warmup(iterations = 1, time = 2)
+@Warmup(iterations = 1, time = 1)
 @Measurement(iterations = 3, time = 2)
 public class PeerCommitBenchmark
 {

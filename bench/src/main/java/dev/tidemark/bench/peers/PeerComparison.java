@@ -41,7 +41,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@code entries} (1000000), {@code ycsbRecords} (1000000), {@code ycsbSeconds} (5), {@code threads}
  * (1,4,16,64), {@code quick=true} (20,000 entries and the shortest iterations: a smoke test of the pipeline whose
  * figures mean nothing), {@code pageOnly=true} (measure nothing: rewrite the page and charts from the
- * {@code results.json} in {@code out}, after its {@code hypotheses.properties} changed). Run it through {@code bench/compare-peers}.
+ * {@code results.json} in {@code out}, after its {@code hypotheses.properties} changed). Run it through
+ * {@code bench/compare-peers}.
  */
 public final class PeerComparison
 {
@@ -167,6 +168,7 @@ public final class PeerComparison
         environment.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
         environment.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
             + System.getProperty("os.arch"));
+        environment.put("commit", gitCommit());
         environment.put("scratchDirectory", System.getProperty("tidemark.bench.dir") != null
             ? "tidemark.bench.dir" : "the system temporary directory (set tidemark.bench.dir to change it)");
         final Map<String, Object> settings = results.settings;
@@ -177,9 +179,9 @@ public final class PeerComparison
         settings.put("compression", "off in every engine");
         settings.put("forkHeap", HEAP);
         settings.put("memoryProbeHeap", PROBE_HEAP);
-        settings.put("writeIterations", quick ? "1 measured" : "1 warmup + 2 measured single-shot loads");
-        settings.put("readIterations", quick ? "1 x 1 s" : "2 x 1 s warmup + 3 x 1 s measured");
-        settings.put("commitIterations", quick ? "1 x 1 s" : "1 x 2 s warmup + 3 x 2 s measured");
+        settings.put("writeIterations", "1 single-shot load of every entry, no warmup (no error bar)");
+        settings.put("readIterations", quick ? "1 x 1 s" : "1 x 1 s warmup + 3 x 1 s measured");
+        settings.put("commitIterations", quick ? "1 x 1 s" : "1 x 1 s warmup + 3 x 2 s measured");
         settings.put("commitThreads", threads);
         settings.put("ycsbRecords", ycsbRecords);
         settings.put("ycsbRecord", "1 field of 100 B (YCSB's default is 10)");
@@ -187,6 +189,33 @@ public final class PeerComparison
         settings.put("ycsbRun", "1 s warmup + " + ycsbSeconds + " s measured per workload and thread count");
         settings.put("ycsbThreads", List.of(2, 16));
         settings.put("quick", quick);
+    }
+
+    /** @return the commit of the working tree measured (with "+changes" when it has uncommitted ones), if any */
+    private static String gitCommit()
+    {
+        try
+        {
+            final Process head = new ProcessBuilder("git", "rev-parse", "--short=12", "HEAD").start();
+            final String commit = new String(head.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+            final Process status = new ProcessBuilder("git", "status", "--porcelain", "--untracked-files=no",
+                "--", ".", ":!docs/benchmarks").start();
+            final String changes = new String(status.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            if (!head.waitFor(30, TimeUnit.SECONDS) || head.exitValue() != 0 || !status.waitFor(30, TimeUnit.SECONDS))
+            {
+                return "unknown";
+            }
+            return changes.isBlank() ? commit : commit + "+changes";
+        }
+        catch (final IOException ex)
+        {
+            return "unknown (" + ex.getMessage() + ")";
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
     }
 
     private static String procLine(final String file, final String prefix) throws IOException
@@ -253,11 +282,12 @@ public final class PeerComparison
             .param("entries", Integer.toString(entries));
         if (writes)
         {
-            options.warmupIterations(quick ? 0 : 1).measurementIterations(quick ? 1 : 2);
+            // one load of every entry per engine, key type and order: MapDB's alone takes a minute
+            options.warmupIterations(0).measurementIterations(1);
         }
         else
         {
-            options.warmupIterations(quick ? 0 : 2).warmupTime(TimeValue.seconds(1))
+            options.warmupIterations(quick ? 0 : 1).warmupTime(TimeValue.seconds(1))
                 .measurementIterations(quick ? 1 : 3).measurementTime(TimeValue.seconds(1));
         }
         for (final RunResult result : run(options, methods,
@@ -292,7 +322,7 @@ public final class PeerComparison
         final ChainedOptionsBuilder options = jmh(PeerCommitBenchmark.class, List.of("commit", "appendForce"))
             .param("peer", timed.split(","))
             .threads(count)
-            .warmupIterations(quick ? 0 : 1).warmupTime(TimeValue.seconds(2))
+            .warmupIterations(quick ? 0 : 1).warmupTime(TimeValue.seconds(1))
             .measurementIterations(quick ? 1 : 3).measurementTime(TimeValue.seconds(quick ? 1 : 2));
         for (final RunResult result : run(options, List.of("commit", "appendForce"),
             timed.split(",").length + 1))

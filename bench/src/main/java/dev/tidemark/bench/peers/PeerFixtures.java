@@ -31,10 +31,49 @@ public final class PeerFixtures
             : Path.of(System.getProperty("java.io.tmpdir"), "tidemark-peer-fixtures");
     }
 
+    private static Path fixture(final Peer peer, final KeyType keyType, final int entries)
+    {
+        return root().resolve(peer.id() + "-" + keyType.id() + "-" + entries);
+    }
+
+    /**
+     * Keeps {@code store}, a closed store that a random-order load of {@code entries} entries just filled exactly as
+     * {@link #loaded} would, as the fixture, when there is none yet and fixtures are asked for
+     * ({@link #PROPERTY} set): the write benchmark's last load saves the read benchmarks one.
+     *
+     * @return whether the store was kept (moved away); when false the caller still owns it
+     */
+    public static boolean adopt(final Peer peer, final KeyType keyType, final int entries, final Path store)
+    {
+        if (System.getProperty(PROPERTY) == null)
+        {
+            return false;
+        }
+        final Path fixture = fixture(peer, keyType, entries);
+        if (Files.exists(fixture.resolve(MARKER)))
+        {
+            return false;
+        }
+        try
+        {
+            BenchFiles.deleteRecursively(fixture);
+            Files.createDirectories(fixture);
+            Files.move(store, fixture.resolve("store"));
+            Files.createFile(fixture.resolve(MARKER));
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            // a different file system, say: the read benchmarks will load their own
+            BenchFiles.deleteRecursively(fixture);
+            return false;
+        }
+    }
+
     /** @return the directory of a complete store of {@code entries} entries, loading it first when needed */
     public static Path loaded(final Peer peer, final KeyType keyType, final int entries)
     {
-        final Path fixture = root().resolve(peer.id() + "-" + keyType.id() + "-" + entries);
+        final Path fixture = fixture(peer, keyType, entries);
         final Path directory = fixture.resolve("store");
         if (Files.exists(fixture.resolve(MARKER)))
         {

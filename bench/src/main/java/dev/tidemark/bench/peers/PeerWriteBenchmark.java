@@ -17,21 +17,23 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * db_bench's {@code fillseq} and {@code fillrandom} for every engine: one operation loads {@code entries} entries
  * (keys of {@code keyType}, 100 B values) into an empty store, in transactions of {@value PeerData#BATCH} entries,
  * each committed durably ({@link PeerStore#writeBatch}). {@code writeSequential} writes in key order,
  * {@code writeRandom} in a fixed random order. The score is seconds per load (entries/s = entries / score); the
- * store is opened before and closed after the timed load. Run:
+ * store is opened before and closed after the timed load. A random-order load becomes the read benchmarks' store
+ * when they have none yet ({@link PeerFixtures#adopt}). Run:
  * {@code java -jar bench/target/benchmarks.jar PeerWriteBenchmark -p peer=tidemark,rocksdb}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms3g", "-Xmx3g"})
-@Warmup(iterations = 1)
-@Measurement(iterations = 2)
+@Warmup(iterations = 0)
+@Measurement(iterations = 1)
 public class PeerWriteBenchmark
 {
     @Param({"tidemark", "rocksdb", "lmdb", "h2", "je", "xodus", "mapdb"})
@@ -67,15 +69,21 @@ public class PeerWriteBenchmark
     }
 
     @TearDown(Level.Iteration)
-    public void close()
+    public void close(final BenchmarkParams params)
     {
+        boolean kept = false;
         try
         {
             store.close();
+            kept = params.getBenchmark().endsWith(".writeRandom")
+                && PeerFixtures.adopt(Peer.byId(peer), KeyType.byId(keyType), entries, directory);
         }
         finally
         {
-            BenchFiles.deleteRecursively(directory);
+            if (!kept)
+            {
+                BenchFiles.deleteRecursively(directory);
+            }
         }
     }
 

@@ -69,7 +69,8 @@ final class ResultsPage
         final var env = results.environment;
         line("# Tidemark against its peers");
         line("");
-        line("Written by `bench/compare-peers` on " + env.get("date") + " in "
+        line("Written by `bench/compare-peers` on " + env.get("date")
+            + (env.containsKey("commit") ? " (Tidemark at commit `" + env.get("commit") + "`)" : "") + " in "
             + String.format(Locale.ROOT, "%.0f", results.elapsedMinutes) + " minutes, on " + env.get("cpus")
             + " CPUs (" + env.get("cpuModel") + "), " + env.get("memory") + " of memory, " + env.get("jvm") + ", "
             + env.get("os") + ". Every figure below comes from that one run, so the ratios between engines are "
@@ -113,7 +114,8 @@ final class ResultsPage
         line("## db_bench set: " + results.settings.get("entries") + " entries, 100 B values");
         line("");
         line("Writes load every entry into an empty store in durable transactions of " + PeerData.BATCH
-            + " entries, in key order (`writeSequential`) or a fixed random order (`writeRandom`). Reads run on "
+            + " entries, in key order (`writeSequential`) or a fixed random order (`writeRandom`), once per engine "
+            + "and key type (a single timing: no error bar). Reads run on "
             + "a store loaded once in random order: `readKeySequential` gets every key in key order, one read "
             + "transaction per get; `readKeyRandom` gets random keys; `readSeq` and `readReverse` read every "
             + "entry in one ascending or descending scan. Single-threaded. Entries per second; the last column "
@@ -186,8 +188,8 @@ final class ResultsPage
     {
         line("## Memory and disk");
         line("");
-        line("One process per engine (the same `" + results.settings.get("memoryProbeHeap") + "` for all) loads " + results.settings.get("entries")
-            + " entries (16-byte keys, 100 B values, random order, durable batches), reads each once and closes. "
+        line("One process per engine (the same `" + results.settings.get("memoryProbeHeap") + "` for all) loads "
+            + results.settings.get("entries") + " entries (16-byte keys, 100 B values, random order, durable batches), reads each once and closes. "
             + "Peak RSS is the process's high-water mark (`VmHWM`): the JVM and its heap included, plus the "
             + "engine's native memory and mapped pages. Disk is what `du` counts (allocated blocks) after the "
             + "close; file bytes are the files' lengths. Lower is better.");
@@ -224,10 +226,20 @@ final class ResultsPage
         line("## Where Tidemark is behind");
         line("");
         final List<Figure> behind = PeerComparison.behind(results);
-        if (behind.isEmpty())
+        final List<String> memory = memoryBehind();
+        if (behind.isEmpty() && memory.isEmpty())
         {
             line("Nowhere in this run.");
             line("");
+            return;
+        }
+        for (final String text : memory)
+        {
+            line(text);
+            line("");
+        }
+        if (behind.isEmpty())
+        {
             return;
         }
         line("Every workload where some peer is faster than Tidemark, with a JFR profile of Tidemark in that "
@@ -277,6 +289,42 @@ final class ResultsPage
             line("");
             line("</details>");
             line("");
+        }
+    }
+
+    /** @return a paragraph for each memory figure where some peer needs less than Tidemark */
+    private List<String> memoryBehind()
+    {
+        final List<String> paragraphs = new ArrayList<>();
+        final Optional<ComparisonResults.Memory> mine = results.memory.stream()
+            .filter(m -> m.peer().equals(Peer.TIDEMARK.id())).findFirst();
+        if (mine.isEmpty())
+        {
+            return paragraphs;
+        }
+        memoryBehind(paragraphs, "Peak RSS", "memory.rss", mine.get().peakRssBytes(),
+            ComparisonResults.Memory::peakRssBytes);
+        memoryBehind(paragraphs, "Disk after the load", "memory.disk", mine.get().diskAllocatedBytes(),
+            ComparisonResults.Memory::diskAllocatedBytes);
+        return paragraphs;
+    }
+
+    private void memoryBehind(
+        final List<String> paragraphs,
+        final String what,
+        final String key,
+        final long tidemark,
+        final java.util.function.ToLongFunction<ComparisonResults.Memory> figure)
+    {
+        final String less = results.memory.stream()
+            .filter(m -> !m.peer().equals(Peer.TIDEMARK.id()) && figure.applyAsLong(m) < tidemark)
+            .sorted(java.util.Comparator.comparingLong(figure))
+            .map(m -> Peer.byId(m.peer()).displayName() + " " + mib(figure.applyAsLong(m)) + " MiB")
+            .collect(Collectors.joining(", "));
+        if (!less.isEmpty())
+        {
+            paragraphs.add("### " + what + ": Tidemark " + mib(tidemark) + " MiB; less: " + less + "\n\nHypothesis: "
+                + hypotheses.getProperty(key, "none written yet (key `" + key + "` in hypotheses.properties)."));
         }
     }
 
