@@ -79,7 +79,10 @@ public final class DatabaseOptions
         return pageSize;
     }
 
-    /** @return the bytes of the page cache (the buffer pool) */
+    /**
+     * @return the bytes of the page cache (the buffer pool): its most; its memory is allocated in 8 MiB steps as
+     *     pages are first cached, so a small database stays small
+     */
     public long cacheBytes()
     {
         return cacheBytes;

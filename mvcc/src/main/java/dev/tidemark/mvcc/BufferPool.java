@@ -13,9 +13,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.agrona.collections.Long2LongHashMap;
 
 /**
- * The buffer pool: a fixed set of off-heap page frames, a page table, pins, page latches, 2Q replacement
- * ({@link TwoQueuePolicy}), the dirty-page table (each dirty page's recLSN) and page writes in batches through
- * the {@link Doublewrite} area.
+ * The buffer pool: a fixed set of off-heap page frames (their memory allocated in 8 MiB arenas as frames are
+ * first used, so that a small database does not hold the whole cache resident), a page table, pins, page
+ * latches, 2Q replacement ({@link TwoQueuePolicy}), the dirty-page table (each dirty page's recLSN) and page
+ * writes in batches through the {@link Doublewrite} area.
  *
  * <p><b>WAL rule.</b> Before a batch is written, the log must be durable up to the highest page LSN in it:
  * {@link LogForce#durableLsn()} is compared and, when short, {@link LogForce#awaitDurable(long)} called. No
@@ -37,7 +38,12 @@ final class BufferPool
     private final PageFile file;
     private final Doublewrite doublewrite;
     private final LogForce log;
+    /** The pool's memory is allocated in arenas of this size as frames are first used, not all at open. */
+    private static final int ARENA_BYTES = 8 << 20;
+
     private final Frame[] frames;
+    private final ByteBuffer[] arenas;
+    private final int framesPerArena;
     private final TwoQueuePolicy policy;
     private final Long2LongHashMap table = new Long2LongHashMap(-1);
     /** Page id (masked) to the frame that held it last: the hit path's guess, checked after pinning. */
@@ -72,23 +78,35 @@ final class BufferPool
         this.log = log;
         final int pageSize = file.pageSize();
         this.frames = new Frame[frameCount];
-        final int framesPerArena = Math.max(1, (1 << 30) / pageSize);
-        ByteBuffer arena = null;
         for (int i = 0; i < frameCount; i++)
         {
-            final int inArena = i % framesPerArena;
-            if (inArena == 0)
-            {
-                arena = ByteBuffer.allocateDirect(Math.min(framesPerArena, frameCount - i) * pageSize)
-                    .order(ByteOrder.LITTLE_ENDIAN);
-            }
-            frames[i] = new Frame(this, i, PageLayout.slice(arena, inArena * pageSize, pageSize));
+            frames[i] = new Frame(this, i);
         }
+        this.framesPerArena = Math.max(1, ARENA_BYTES / pageSize);
+        this.arenas = new ByteBuffer[(frameCount + framesPerArena - 1) / framesPerArena];
         this.policy = new TwoQueuePolicy(frames);
         this.hints = new Frame[Math.max(64, Integer.highestOneBit(Math.max(1, frameCount - 1)) << 2)];
         this.hintMask = hints.length - 1;
         this.batch = new Frame[doublewrite.capacity()];
         this.written = new Frame[doublewrite.capacity()];
+    }
+
+    /**
+     * Under {@code lock}: gives a frame that never held a page its memory, allocating its arena first when none of
+     * the arena's frames has been used. Free frames are handed out in index order, so the pool's resident memory
+     * grows with the pages it has held, up to its size.
+     */
+    private void attachMemory(final Frame frame)
+    {
+        final int arena = frame.index / framesPerArena;
+        if (arenas[arena] == null)
+        {
+            final int first = arena * framesPerArena;
+            arenas[arena] = ByteBuffer.allocateDirect(Math.min(framesPerArena, frames.length - first) * file.pageSize())
+                .order(ByteOrder.LITTLE_ENDIAN);
+        }
+        final int pageSize = file.pageSize();
+        frame.attach(PageLayout.slice(arenas[arena], (frame.index % framesPerArena) * pageSize, pageSize));
     }
 
     int frameCount()
@@ -231,6 +249,10 @@ final class BufferPool
         {
             if (free.claim())
             {
+                if (free.page == null)
+                {
+                    attachMemory(free);
+                }
                 return free;
             }
             // a lock-free pin that read a stale hint holds it for a moment and lets go when its check fails: put

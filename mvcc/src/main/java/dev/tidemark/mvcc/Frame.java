@@ -36,6 +36,7 @@ final class Frame extends UnsafeBuffer
     static final int PROTECTED = 3;
     /** The value of {@code state} while the pool lock holder takes the frame over for another page. */
     static final int CLAIMED = -1;
+    private static final byte[] NO_MEMORY = new byte[0];
 
     /** State word: one pin. Pins are the low 14 bits. */
     private static final int PIN = 1;
@@ -65,7 +66,8 @@ final class Frame extends UnsafeBuffer
     }
 
     final int index;
-    final ByteBuffer page;
+    /** The whole page, header included; null until the pool gives the frame its memory ({@link #attach}). */
+    ByteBuffer page;
     final UnsafeBuffer whole;
     final CRC32C loadCrc = new CRC32C();
     final PageHandle shared;
@@ -94,14 +96,31 @@ final class Frame extends UnsafeBuffer
     int prev = -1;
     int next = -1;
 
-    Frame(final BufferPool pool, final int index, final ByteBuffer page)
+    /** A frame with no memory yet: {@link #attach} gives it its page before it first holds one. */
+    Frame(final BufferPool pool, final int index)
     {
-        super(page, PageLayout.HEADER_LENGTH, page.capacity() - PageLayout.HEADER_LENGTH);
+        super(NO_MEMORY);
         this.index = index;
-        this.page = page;
-        this.whole = new UnsafeBuffer(page);
+        this.whole = new UnsafeBuffer(NO_MEMORY);
         this.shared = new PageHandle(pool, this, LatchMode.SHARED);
         this.exclusive = new PageHandle(pool, this, LatchMode.EXCLUSIVE);
+    }
+
+    Frame(final BufferPool pool, final int index, final ByteBuffer page)
+    {
+        this(pool, index);
+        attach(page);
+    }
+
+    /**
+     * Gives the frame its page memory. Called once, by the pool lock holder, before the frame first holds a page;
+     * the frame reaches other threads only after that (through the page table or the hints), so they see it.
+     */
+    void attach(final ByteBuffer page)
+    {
+        wrap(page, PageLayout.HEADER_LENGTH, page.capacity() - PageLayout.HEADER_LENGTH);
+        whole.wrap(page);
+        this.page = page;
     }
 
     /** @return the pins (0 when claimed, which is no pin) */
