@@ -15,13 +15,24 @@ import java.util.function.Function;
  */
 public enum Peer
 {
-    TIDEMARK("Tidemark", "dev.tidemark", "tidemark-engine", TidemarkStore.DURABLE, TidemarkStore::open),
-    ROCKSDB("RocksDB", "org.rocksdb", "rocksdbjni", RocksDbStore.DURABLE, RocksDbStore::open),
-    LMDB("LMDB", "org.lmdbjava", "lmdbjava", LmdbStore.DURABLE, LmdbStore::open),
-    H2("H2 MVStore", "com.h2database", "h2-mvstore", H2Store.DURABLE, H2Store::open),
-    JE("Berkeley DB JE", "com.sleepycat", "je", JeStore.DURABLE, JeStore::open),
-    XODUS("Xodus", "org.jetbrains.xodus", "xodus-environment", XodusStore.DURABLE, XodusStore::open),
-    MAPDB("MapDB", "org.mapdb", "mapdb", MapDbStore.DURABLE, MapDbStore::open);
+    TIDEMARK("Tidemark", "dev.tidemark", "tidemark-engine", TidemarkStore.DURABLE, TidemarkStore::open,
+        "SNAPSHOT transactions; gets and scans in read-only transactions"),
+    ROCKSDB("RocksDB", "org.rocksdb", "rocksdbjni", RocksDbStore.DURABLE, RocksDbStore::open,
+        "no transaction object: a WriteBatch is the atomic unit; an iterator is an implicit snapshot; the default "
+            + "block-based table without bloom filters; memtables are outside the block cache"),
+    LMDB("LMDB", "org.lmdbjava", "lmdbjava", LmdbStore.DURABLE, LmdbStore::open,
+        "one writer at a time and one fsync per commit: no group commit; no cache of its own (OS page cache)"),
+    H2("H2 MVStore", "com.h2database", "h2-mvstore", H2Store.DURABLE, H2Store::open,
+        "a plain MVMap, not the TransactionStore: writes are visible one entry at a time and a concurrent "
+            + "writer's commit may store part of a batch first; scans see a snapshot"),
+    JE("Berkeley DB JE", "com.sleepycat", "je", JeStore.DURABLE, JeStore::open,
+        "scans use a read-committed cursor, not a snapshot; its cache is on the Java heap"),
+    XODUS("Xodus", "org.jetbrains.xodus", "xodus-environment", XodusStore.DURABLE, XodusStore::open,
+        "its cache is on the Java heap; without --add-opens it logs an InaccessibleObjectException and uses an "
+            + "interruptible file channel"),
+    MAPDB("MapDB", "org.mapdb", "mapdb", MapDbStore.DURABLE, MapDbStore::open,
+        "commits are global to the store; the adapter runs commits under one fair lock against readers, which "
+            + "MapDB 3.1.0's commit otherwise starves behind; scans see the live tree; no cache (OS page cache)");
 
     /** The cache every engine that has one is given: larger than the 1 M-entry data sets. */
     public static final long CACHE_BYTES = 512L << 20;
@@ -31,14 +42,17 @@ public enum Peer
     private final String artifactId;
     private final String durableSetting;
     private final Function<Path, PeerStore> opener;
+    private final String caveats;
 
     Peer(
         final String displayName,
         final String groupId,
         final String artifactId,
         final String durableSetting,
-        final Function<Path, PeerStore> opener)
+        final Function<Path, PeerStore> opener,
+        final String caveats)
     {
+        this.caveats = caveats;
         this.displayName = displayName;
         this.groupId = groupId;
         this.artifactId = artifactId;
@@ -63,25 +77,30 @@ public enum Peer
         return durableSetting;
     }
 
+    /** @return what the engine, as the comparison drives it, does differently from the others: beside its figures */
+    public String caveats()
+    {
+        return caveats;
+    }
+
     /** @return the Maven coordinates and version of the library measured */
     public String artifact()
     {
         return groupId + ":" + artifactId + ":" + version();
     }
 
-    /** @return the version of the library on the class path, from the pom.properties Maven packs into its jar */
+    /** @return the version of the library measured, as the build that made the benchmarks jar declared it */
     public String version()
     {
-        final String resource = "/META-INF/maven/" + groupId + "/" + artifactId + "/pom.properties";
-        try (InputStream in = Peer.class.getResourceAsStream(resource))
+        try (InputStream in = Peer.class.getResourceAsStream("/peer-versions.properties"))
         {
             if (in == null)
             {
                 return "unknown";
             }
-            final Properties properties = new Properties();
-            properties.load(in);
-            return properties.getProperty("version", "unknown");
+            final Properties versions = new Properties();
+            versions.load(in);
+            return versions.getProperty(groupId + ":" + artifactId, "unknown");
         }
         catch (final IOException ex)
         {

@@ -84,11 +84,12 @@ final class ResultsPage
         }
         line("## The engines");
         line("");
-        line("| Engine | Library | Durable setting | Correctness check |");
-        line("|---|---|---|---|");
+        line("| Engine | Library | Durable setting | Differences to keep in mind | Correctness check |");
+        line("|---|---|---|---|---|");
         for (final ComparisonResults.Engine engine : results.engines)
         {
-            line("| " + engine.name() + " | `" + engine.artifact() + "` | " + engine.durableSetting() + " | "
+            line("| " + engine.name() + " | `" + Peer.byId(engine.id()).artifact() + "` | " + engine.durableSetting() + " | "
+                + Peer.byId(engine.id()).caveats() + " | "
                 + (engine.checked() ? "passed" : "**failed**: " + engine.checkFailure() + " (not timed)") + " |");
         }
         line("");
@@ -359,7 +360,10 @@ final class ResultsPage
             + "compares fewer engines; `quick=true` checks the pipeline in a few minutes. The single benchmarks run "
             + "on their own with JMH: `java -jar bench/target/benchmarks.jar 'PeerReadBenchmark' -p peer=tidemark,"
             + "lmdb`, `PeerWriteBenchmark`, `PeerCommitBenchmark -t 16`; YCSB with `java -cp "
-            + "bench/target/benchmarks.jar dev.tidemark.bench.peers.YcsbRunner peer=tidemark out=ycsb.json`.");
+            + "bench/target/benchmarks.jar dev.tidemark.bench.peers.YcsbRunner peer=tidemark out=ycsb.json`. The "
+            + "hypotheses come from `hypotheses.properties`, written after reading a run's profiles; "
+            + "`bench/compare-peers pageOnly=true` rewrites this page and the charts from `results.json` without "
+            + "measuring anything.");
     }
 
     private interface Field

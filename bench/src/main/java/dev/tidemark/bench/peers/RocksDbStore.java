@@ -112,9 +112,25 @@ final class RocksDbStore implements PeerStore
     @Override
     public long scan(final byte[] start, final long limit, final EntryVisitor visitor)
     {
+        return visit(start, false, limit, visitor);
+    }
+
+    @Override
+    public long scanDescending(final long limit, final EntryVisitor visitor)
+    {
+        return visit(null, true, limit, visitor);
+    }
+
+    /** One pass of an iterator (one implicit snapshot) from {@code start} (or an end) in either direction. */
+    private long visit(final byte[] start, final boolean descending, final long limit, final EntryVisitor visitor)
+    {
         try (RocksIterator iterator = db.newIterator())
         {
-            if (start == null)
+            if (descending)
+            {
+                iterator.seekToLast();
+            }
+            else if (start == null)
             {
                 iterator.seekToFirst();
             }
@@ -127,29 +143,14 @@ final class RocksDbStore implements PeerStore
             {
                 visitor.visit(iterator.key(), iterator.value());
                 visited++;
-                iterator.next();
-            }
-            iterator.status();
-            return visited;
-        }
-        catch (final RocksDBException ex)
-        {
-            throw new IllegalStateException("RocksDB: scan failed", ex);
-        }
-    }
-
-    @Override
-    public long scanDescending(final long limit, final EntryVisitor visitor)
-    {
-        try (RocksIterator iterator = db.newIterator())
-        {
-            iterator.seekToLast();
-            long visited = 0;
-            while (visited < limit && iterator.isValid())
-            {
-                visitor.visit(iterator.key(), iterator.value());
-                visited++;
-                iterator.prev();
+                if (descending)
+                {
+                    iterator.prev();
+                }
+                else
+                {
+                    iterator.next();
+                }
             }
             iterator.status();
             return visited;

@@ -86,13 +86,7 @@ final class TidemarkStore implements PeerStore
     {
         try (Transaction txn = db.begin(READ); Cursor cursor = txn.scan(keyspace, start, null))
         {
-            long visited = 0;
-            while (visited < limit && cursor.next())
-            {
-                visitor.visit(cursor.key(), cursor.value());
-                visited++;
-            }
-            return visited;
+            return visit(cursor, limit, visitor);
         }
     }
 
@@ -101,14 +95,19 @@ final class TidemarkStore implements PeerStore
     {
         try (Transaction txn = db.begin(READ); Cursor cursor = txn.scanDescending(keyspace, null, null))
         {
-            long visited = 0;
-            while (visited < limit && cursor.next())
-            {
-                visitor.visit(cursor.key(), cursor.value());
-                visited++;
-            }
-            return visited;
+            return visit(cursor, limit, visitor);
         }
+    }
+
+    private static long visit(final Cursor cursor, final long limit, final EntryVisitor visitor)
+    {
+        long visited = 0;
+        while (visited < limit && cursor.next())
+        {
+            visitor.visit(cursor.key(), cursor.value());
+            visited++;
+        }
+        return visited;
     }
 
     @Override
