@@ -40,18 +40,7 @@ public final class MemoryProbe
         {
             try (PeerStore store = peer.open(directory))
             {
-                final byte[][] keys = new byte[PeerData.BATCH][];
-                final byte[][] values = new byte[PeerData.BATCH][];
-                for (int from = 0; from < entries; from += PeerData.BATCH)
-                {
-                    final int count = Math.min(PeerData.BATCH, entries - from);
-                    for (int i = 0; i < count; i++)
-                    {
-                        keys[i] = KeyType.STRING16.key(order[from + i]);
-                        values[i] = PeerData.value(order[from + i], 0);
-                    }
-                    store.writeBatch(keys, values, count);
-                }
+                PeerData.load(store, order, KeyType.STRING16::key, index -> PeerData.value(index, 0));
                 for (final int index : order)
                 {
                     if (store.get(KeyType.STRING16.key(index)) == null)

@@ -2,6 +2,7 @@ package dev.tidemark.bench.peers;
 
 import dev.tidemark.bench.kv.KvBenchData;
 import java.util.Random;
+import java.util.function.IntFunction;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -116,13 +117,23 @@ public final class PeerData
     public static void load(
         final PeerStore store, final byte[][] keys, final byte[][] values, final int[] order)
     {
+        load(store, order, index -> keys[index], index -> values[index]);
+    }
+
+    /**
+     * Loads the entries of {@code order} into {@code store} in batches of {@link #BATCH}, each entry's key and value
+     * made by {@code key} and {@code value} from its index when its batch is written.
+     */
+    public static void load(
+        final PeerStore store, final int[] order, final IntFunction<byte[]> key, final IntFunction<byte[]> value)
+    {
         final byte[][] batchKeys = new byte[BATCH][];
         final byte[][] batchValues = new byte[BATCH][];
         int filled = 0;
         for (final int index : order)
         {
-            batchKeys[filled] = keys[index];
-            batchValues[filled] = values[index];
+            batchKeys[filled] = key.apply(index);
+            batchValues[filled] = value.apply(index);
             if (++filled == BATCH)
             {
                 store.writeBatch(batchKeys, batchValues, filled);

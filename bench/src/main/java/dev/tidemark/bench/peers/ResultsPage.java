@@ -88,8 +88,9 @@ final class ResultsPage
         line("|---|---|---|---|---|");
         for (final ComparisonResults.Engine engine : results.engines)
         {
-            line("| " + engine.name() + " | `" + Peer.byId(engine.id()).artifact() + "` | " + engine.durableSetting() + " | "
-                + Peer.byId(engine.id()).caveats() + " | "
+            final Peer peer = Peer.byId(engine.id());
+            line("| " + engine.name() + " | `" + peer.artifact() + "` | " + engine.durableSetting() + " | "
+                + peer.caveats() + " | "
                 + (engine.checked() ? "passed" : "**failed**: " + engine.checkFailure() + " (not timed)") + " |");
         }
         line("");
@@ -126,14 +127,8 @@ final class ResultsPage
         {
             line("### " + (keyType.equals("int4") ? "4-byte int keys" : "16-byte string keys"));
             line("");
-            table("Workload", DB_BENCH_WORKLOADS, w -> ComparisonResults.DB_BENCH, w -> w, w -> keyType);
-            final String chart = "dbbench-" + keyType + ".png";
-            if (chart(chart, "db_bench, " + keyType + " keys, 100 B values", "entries/s", DB_BENCH_WORKLOADS,
-                w -> ComparisonResults.DB_BENCH, w -> w, w -> keyType, peers))
-            {
-                line("![db_bench " + keyType + "](" + chart + ")");
-                line("");
-            }
+            tableAndChart("Workload", DB_BENCH_WORKLOADS, w -> ComparisonResults.DB_BENCH, w -> w, w -> keyType,
+                peers, "dbbench-" + keyType + ".png", "db_bench, " + keyType + " keys, 100 B values", "entries/s");
         }
     }
 
@@ -151,13 +146,8 @@ final class ResultsPage
             .collect(Collectors.toList());
         final List<String> columns = new ArrayList<>(peers);
         columns.add(ComparisonResults.DISK);
-        table("Threads", counts, t -> ComparisonResults.COMMIT, t -> "commit", t -> t, columns);
-        if (chart("commit.png", "Durable one-key commits", "commits/s", counts, t -> ComparisonResults.COMMIT,
-            t -> "commit", t -> t, columns))
-        {
-            line("![durable commits](commit.png)");
-            line("");
-        }
+        tableAndChart("Threads", counts, t -> ComparisonResults.COMMIT, t -> "commit", t -> t, columns,
+            "commit.png", "Durable one-key commits", "commits/s");
     }
 
     private void ycsb() throws IOException
@@ -174,14 +164,8 @@ final class ResultsPage
         {
             line("### " + clients + " client threads");
             line("");
-            table("Workload", YCSB_WORKLOADS, w -> ComparisonResults.YCSB, w -> w, w -> clients);
-            final String chart = "ycsb-" + clients + ".png";
-            if (chart(chart, "YCSB, " + clients + " client threads", "ops/s", YCSB_WORKLOADS,
-                w -> ComparisonResults.YCSB, w -> w, w -> clients, peers))
-            {
-                line("![YCSB " + clients + " threads](" + chart + ")");
-                line("");
-            }
+            tableAndChart("Workload", YCSB_WORKLOADS, w -> ComparisonResults.YCSB, w -> w, w -> clients, peers,
+                "ycsb-" + clients + ".png", "YCSB, " + clients + " client threads", "ops/s");
         }
     }
 
@@ -190,7 +174,8 @@ final class ResultsPage
         line("## Memory and disk");
         line("");
         line("One process per engine (the same `" + results.settings.get("memoryProbeHeap") + "` for all) loads "
-            + results.settings.get("entries") + " entries (16-byte keys, 100 B values, random order, durable batches), reads each once and closes. "
+            + results.settings.get("entries") + " entries (16-byte keys, 100 B values, random order, durable "
+            + "batches), reads each once and closes. "
             + "Peak RSS is the process's high-water mark (`VmHWM`): the JVM and its heap included, plus the "
             + "engine's native memory and mapped pages. Disk is what `du` counts (allocated blocks) after the "
             + "close; file bytes are the files' lengths. Lower is better.");
@@ -371,11 +356,24 @@ final class ResultsPage
         String of(String row);
     }
 
-    private void table(
-        final String rowTitle, final List<String> rows, final Field section, final Field workload,
-        final Field variant)
+    /** A table of figures (rows by columns), then the same figures as a bar chart in {@code file}, when any. */
+    private void tableAndChart(
+        final String rowTitle,
+        final List<String> rows,
+        final Field section,
+        final Field workload,
+        final Field variant,
+        final List<String> columns,
+        final String file,
+        final String title,
+        final String unit) throws IOException
     {
-        table(rowTitle, rows, section, workload, variant, peers);
+        table(rowTitle, rows, section, workload, variant, columns);
+        if (chart(file, title, unit, rows, section, workload, variant, columns))
+        {
+            line("![" + title + "](" + file + ")");
+            line("");
+        }
     }
 
     private void table(
