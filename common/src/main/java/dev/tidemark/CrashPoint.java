@@ -14,7 +14,9 @@ public enum CrashPoint
     PAGES_IN_DOUBLEWRITE,
     /** Some home pages of a batch are written, not all of them, and none is forced. */
     PAGE_WRITE_MIDWAY,
-    /** A checkpoint flushed its pages and logged its record; the master record still names the previous one. */
+    /** A checkpoint logged its begin record and wrote its pages; its tables (the end record) are not logged. */
+    CHECKPOINT_TABLES_NOT_LOGGED,
+    /** A checkpoint logged its end record, forced; the master record still names the previous checkpoint. */
     CHECKPOINT_BEFORE_MASTER_RECORD,
     /** The new master record is written and forced under its temporary name; the rename has not happened. */
     MASTER_RECORD_NOT_RENAMED,

@@ -137,11 +137,15 @@ public final class Database implements AutoCloseable
             final PageStoreOptions pageOptions = PageStoreOptions.builder(pagesFile).fileIo(io)
                 .pageSize(options.pageSize()).bufferPoolBytes(options.cacheBytes()).build();
             RecoveryReport recovery = null;
-            if (master != null && (!master.closedCleanly || wal.lastAppendedLsn() > master.checkpointLsn))
+            if (master != null && (!master.closedCleanly || wal.lastAppendedLsn() > master.lastCheckpointRecord()))
             {
                 LOG.info("the database at {} was not closed cleanly (log records up to LSN {}, last checkpoint at "
                     + "LSN {}); recovering", dir, wal.lastAppendedLsn(), master.checkpointLsn);
-                recovery = Recovery.run(MvccStoreOptions.builder(pageOptions).gcInterval(Duration.ZERO).build(), wal);
+                final CheckpointTables tables = master.checkpointEndLsn == 0 ? null
+                    : CheckpointTables.read(wal, dir.resolve(WAL_DIRECTORY), master.checkpointLsn,
+                        master.checkpointEndLsn);
+                recovery = Recovery.run(MvccStoreOptions.builder(pageOptions).gcInterval(Duration.ZERO).build(), wal,
+                    tables);
                 LOG.info("the database at {}: {}", dir, recovery);
             }
             final long nextId = master == null ? 1
@@ -390,16 +394,23 @@ public final class Database implements AutoCloseable
         requireOpen();
         synchronized (checkpointLock)
         {
-            final long before = wal.lastAppendedLsn();
-            wal.awaitDurable(before);
-            store.pages().flushUpTo(before);
-            final UnsafeBuffer record = new UnsafeBuffer(new byte[TxnRecords.LENGTH]);
-            TxnRecords.write(record, txns.nextId(), txns.visibleTimestamp(), System.currentTimeMillis());
-            final long lsn = wal.append(TxnRecords.CHECKPOINT, record, 0, TxnRecords.LENGTH, Durability.SYNC);
+            final UnsafeBuffer begin = new UnsafeBuffer(new byte[TxnRecords.LENGTH]);
+            TxnRecords.write(begin, txns.nextId(), txns.visibleTimestamp(), System.currentTimeMillis());
+            final long beginLsn = wal.append(TxnRecords.CHECKPOINT_BEGIN, begin, 0, TxnRecords.LENGTH,
+                Durability.NONE);
+            // not needed for the checkpoint's correctness: writing the pages changed before it keeps the redo of
+            // the next restart short and lets the log below it go
+            wal.awaitDurable(beginLsn);
+            store.pages().flushUpTo(beginLsn);
+            CrashPoints.reached(CrashPoint.CHECKPOINT_TABLES_NOT_LOGGED);
+            final UnsafeBuffer tables = CheckpointTables.encode(beginLsn, txns.writersFirstLsn(),
+                store.pages().dirtyPages(), options.walSegmentSize() / (16 * CheckpointTables.ENTRY));
+            final long endLsn = wal.append(TxnRecords.CHECKPOINT_END, tables, 0, tables.capacity(),
+                Durability.SYNC);
             CrashPoints.reached(CrashPoint.CHECKPOINT_BEFORE_MASTER_RECORD);
             try
             {
-                new MasterRecord(lsn, txns.nextId(), txns.visibleTimestamp(), pageSize, closing)
+                new MasterRecord(beginLsn, endLsn, txns.nextId(), txns.visibleTimestamp(), pageSize, closing)
                     .write(options.fileIo(), directory);
             }
             catch (final IOException ex)
@@ -407,8 +418,8 @@ public final class Database implements AutoCloseable
                 throw new StorageIOException("cannot write the master record of " + directory + ": "
                     + ex.getMessage(), ex);
             }
-            wal.retireBelow(Math.min(before, txns.oldestFirstLsn(before)));
-            lastCheckpoint = new CheckpointMark(lsn, wal.writtenPosition(), System.nanoTime());
+            wal.retireBelow(CheckpointTables.retainFrom(tables));
+            lastCheckpoint = new CheckpointMark(endLsn, wal.writtenPosition(), System.nanoTime());
         }
     }
 

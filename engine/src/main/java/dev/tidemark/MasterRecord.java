@@ -13,31 +13,37 @@ import java.util.zip.CRC32C;
  * replaced whole: written under a temporary name, forced, renamed over the old one, directory forced.
  *
  * <pre>
- *   0 u32 magic "TMMR" | 4 u16 version (1) | 6 u16 0
- *   8 u64 checkpoint LSN (the checkpoint record; 0 before the first)
+ *   0 u32 magic "TMMR" | 4 u16 version (2) | 6 u16 0
+ *   8 u64 checkpoint begin LSN (the CHECKPOINT_BEGIN record; 0 before the first)
  *  16 u64 next transaction id
  *  24 u64 last commit timestamp
  *  32 u32 page size | 36 u32 flags: bit 0 = written by a clean close (no change can follow it)
- *  40 u32 CRC32C of bytes 0..39
+ *  40 u64 checkpoint end LSN (the CHECKPOINT_END record holding the checkpoint's tables)
+ *  48 u32 CRC32C of bytes 0..47
  * </pre>
+ * Version 1 (44 bytes: no end LSN, the CRC at 40) is still read: its checkpoint has no tables, so recovery reads the
+ * whole log kept.
  */
 final class MasterRecord
 {
     static final String FILE_NAME = "MASTER";
     private static final int MAGIC = 0x524D4D54;
-    private static final int VERSION = 1;
-    private static final int LENGTH = 44;
+    private static final int VERSION = 2;
+    private static final int LENGTH = 52;
+    private static final int V1_LENGTH = 44;
     private static final int CLOSED_CLEANLY = 1;
 
     final long checkpointLsn;
+    final long checkpointEndLsn;
     final long nextTxnId;
     final long lastTimestamp;
     final int pageSize;
     final boolean closedCleanly;
 
-    MasterRecord(final long checkpointLsn, final long nextTxnId, final long lastTimestamp, final int pageSize,
-        final boolean closedCleanly)
+    MasterRecord(final long checkpointLsn, final long checkpointEndLsn, final long nextTxnId,
+        final long lastTimestamp, final int pageSize, final boolean closedCleanly)
     {
+        this.checkpointEndLsn = checkpointEndLsn;
         this.closedCleanly = closedCleanly;
         this.checkpointLsn = checkpointLsn;
         this.nextTxnId = nextTxnId;
@@ -56,28 +62,43 @@ final class MasterRecord
         final ByteBuffer bytes = ByteBuffer.allocate(LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         try (FileHandle handle = io.open(file, FileIo.OpenMode.READ))
         {
-            if (handle.size() < LENGTH)
+            final long size = handle.size();
+            if (size != LENGTH && size != V1_LENGTH)
             {
-                throw new CorruptionException(file, 0, "the master record holds " + handle.size() + " bytes, not "
+                throw new CorruptionException(file, 0, "the master record holds " + size + " bytes, not "
                     + LENGTH + "; restore the database from a backup");
             }
+            bytes.limit((int)size);
             handle.readFully(bytes, 0);
         }
         if (bytes.getInt(0) != MAGIC)
         {
             throw new CorruptionException(file, 0, "not a Tidemark master record (bad magic)");
         }
-        if (bytes.getShort(4) != VERSION)
+        final int version = bytes.getShort(4);
+        if (version != VERSION && version != 1)
         {
-            throw new UnsupportedFormatException("master record " + file + " has version " + bytes.getShort(4)
-                + "; this build reads version " + VERSION);
+            throw new UnsupportedFormatException("master record " + file + " has version " + version
+                + "; this build reads versions 1 and " + VERSION);
         }
-        if (bytes.getInt(40) != crc(bytes))
+        final int length = version == 1 ? V1_LENGTH : LENGTH;
+        if (bytes.limit() != length)
         {
-            throw new CorruptionException(file, 40, "the master record fails its checksum");
+            throw new CorruptionException(file, 0, "the master record of version " + version + " holds "
+                + bytes.limit() + " bytes, not " + length + "; restore the database from a backup");
         }
-        return new MasterRecord(bytes.getLong(8), bytes.getLong(16), bytes.getLong(24), bytes.getInt(32),
-            (bytes.getInt(36) & CLOSED_CLEANLY) != 0);
+        if (bytes.getInt(length - 4) != crc(bytes, length - 4))
+        {
+            throw new CorruptionException(file, length - 4, "the master record fails its checksum");
+        }
+        return new MasterRecord(bytes.getLong(8), version == 1 ? 0 : bytes.getLong(40), bytes.getLong(16),
+            bytes.getLong(24), bytes.getInt(32), (bytes.getInt(36) & CLOSED_CLEANLY) != 0);
+    }
+
+    /** @return the LSN of this checkpoint's last record: a database closed cleanly has nothing after it */
+    long lastCheckpointRecord()
+    {
+        return Math.max(checkpointLsn, checkpointEndLsn);
     }
 
     /** Replaces the master record of {@code directory} durably. */
@@ -91,7 +112,8 @@ final class MasterRecord
         bytes.putLong(24, lastTimestamp);
         bytes.putInt(32, pageSize);
         bytes.putInt(36, closedCleanly ? CLOSED_CLEANLY : 0);
-        bytes.putInt(40, crc(bytes));
+        bytes.putLong(40, checkpointEndLsn);
+        bytes.putInt(48, crc(bytes, 48));
         final Path temporary = directory.resolve(FILE_NAME + ".tmp");
         io.delete(temporary);
         try (FileHandle handle = io.open(temporary, FileIo.OpenMode.CREATE_NEW))
@@ -104,10 +126,10 @@ final class MasterRecord
         io.forceDirectory(directory);
     }
 
-    private static int crc(final ByteBuffer bytes)
+    private static int crc(final ByteBuffer bytes, final int length)
     {
         final CRC32C crc = new CRC32C();
-        crc.update(bytes.duplicate().position(0).limit(40));
+        crc.update(bytes.duplicate().limit(length).position(0));
         return (int)crc.getValue();
     }
 }

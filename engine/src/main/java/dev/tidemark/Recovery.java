@@ -4,6 +4,7 @@ import dev.tidemark.mvcc.CommitTable;
 import dev.tidemark.mvcc.MvccStore;
 import dev.tidemark.mvcc.MvccStoreOptions;
 import dev.tidemark.mvcc.RedoReport;
+import dev.tidemark.mvcc.RedoScope;
 import dev.tidemark.mvcc.WriteTxn;
 import dev.tidemark.wal.WriteAheadLog;
 import java.time.Duration;
@@ -18,12 +19,16 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@link Database#open} before it returns.
  *
  * <ol>
- *   <li><b>Analysis and redo</b>, one read of the log from the oldest record it kept (a checkpoint retires the log
- *       only below both its flush point and the first record of every running writer, so this covers every
- *       change not on disk and every record of every transaction still running at the crash): every page
- *       operation is repeated on each page whose page LSN is below it ({@link MvccStore#redo}), repeating history
- *       including the changes of transactions that will be rolled back and the compensations of rollbacks under
- *       way; commit and abort records are collected.</li>
+ *   <li><b>Analysis and redo</b>, one read of the log in LSN order. It starts at the last complete checkpoint
+ *       (named by the master record): at the lowest of its begin record, the oldest recLSN of its dirty-page table
+ *       and the first record of every writer in its active-transaction table ({@link CheckpointTables}), so that it
+ *       sees every change not on disk and every record of every transaction that may have been running at the
+ *       crash. Analysis keeps the checkpoint's dirty-page table current as it reads (a page changed after the begin
+ *       record enters it at that change) and redo repeats a page operation only on a page in that table, from its
+ *       recLSN on, and only where the page LSN is below the record ({@link MvccStore#redo}): a page outside the
+ *       table is not even read. History is repeated, the changes of transactions that will be rolled back and the
+ *       compensations of rollbacks under way included; commit and abort records are collected. A master record of
+ *       version 1 has no tables: then the pass reads the whole log kept and looks at every page change.</li>
  *   <li><b>Undo</b>: every transaction that wrote but has neither a commit nor an abort record (a loser) is rolled
  *       back logically from its last record ({@link MvccStore#rollback}): each change is undone where its key
  *       lives now, logged as a compensation record whose undo-next LSN skips it, so that a crash during undo
@@ -44,7 +49,12 @@ final class Recovery
     {
     }
 
-    static RecoveryReport run(final MvccStoreOptions storeOptions, final WriteAheadLog wal)
+    /**
+     * @param tables the tables of the last complete checkpoint, or null when the master record has none (version 1):
+     *               then the whole log kept is read and every page change in it looked at
+     */
+    static RecoveryReport run(final MvccStoreOptions storeOptions, final WriteAheadLog wal,
+        final CheckpointTables tables)
     {
         final long startNanos = System.nanoTime();
         final Set<Long> ended = new HashSet<>();
@@ -66,10 +76,17 @@ final class Recovery
                 return 0;
             }
         };
-        final long fromLsn = wal.firstLsn();
+        final long fromLsn = tables == null ? wal.firstLsn() : tables.analysisLsn();
+        if (fromLsn < wal.firstLsn())
+        {
+            throw new CorruptionException(storeOptions.pages().file(), 0, "the last checkpoint needs the log from "
+                + "LSN " + fromLsn + " but the log starts at LSN " + wal.firstLsn() + "; restore the database from a "
+                + "backup");
+        }
+        final RedoScope scope = tables == null ? RedoScope.ALL : tables.scope();
         try (MvccStore store = MvccStore.openForRedo(storeOptions, wal))
         {
-            redo = store.redo(fromLsn, (lsn, type, payload, length) ->
+            redo = store.redo(fromLsn, scope, (lsn, type, payload, length) ->
             {
                 CrashPoints.reached(CrashPoint.RECOVERY_REDO);
                 if (type == TxnRecords.COMMIT || type == TxnRecords.ABORT)
@@ -108,8 +125,8 @@ final class Recovery
             wal.awaitDurable(wal.lastAppendedLsn());
         }
         final long undoneNanos = System.nanoTime();
-        return new RecoveryReport(fromLsn, Math.max(redo.toLsn(), 0), redo.records(), redo.bytes(),
-            redo.pagesRedone(), commits[0], toUndo.size(), Duration.ofNanos(redoneNanos - startNanos),
+        return new RecoveryReport(tables == null ? 0 : tables.beginLsn(), fromLsn, Math.max(redo.toLsn(), 0),
+            redo.records(), redo.bytes(), redo.pagesRedone(), redo.pagesSkipped(), commits[0], toUndo.size(), Duration.ofNanos(redoneNanos - startNanos),
             Duration.ofNanos(undoneNanos - redoneNanos), reclaimed, Math.max(maxId[0], redo.maxTransactionId()));
     }
 }

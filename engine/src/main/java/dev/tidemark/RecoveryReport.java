@@ -9,11 +9,13 @@ import java.time.Duration;
  */
 public final class RecoveryReport
 {
+    private final long checkpointLsn;
     private final long fromLsn;
     private final long toLsn;
     private final long recordsRead;
     private final long bytesRead;
     private final long pagesRedone;
+    private final long pagesSkipped;
     private final long committedFound;
     private final int transactionsUndone;
     private final Duration analysisAndRedo;
@@ -21,12 +23,14 @@ public final class RecoveryReport
     private final long maxTransactionId;
     private final int pagesReclaimed;
 
-    RecoveryReport(final long fromLsn, final long toLsn, final long recordsRead, final long bytesRead,
-        final long pagesRedone, final long committedFound, final int transactionsUndone,
+    RecoveryReport(final long checkpointLsn, final long fromLsn, final long toLsn, final long recordsRead,
+        final long bytesRead, final long pagesRedone, final long pagesSkipped, final long committedFound, final int transactionsUndone,
         final Duration analysisAndRedo, final Duration undo, final int pagesReclaimed, final long maxTransactionId)
     {
         this.pagesReclaimed = pagesReclaimed;
         this.maxTransactionId = maxTransactionId;
+        this.checkpointLsn = checkpointLsn;
+        this.pagesSkipped = pagesSkipped;
         this.fromLsn = fromLsn;
         this.toLsn = toLsn;
         this.recordsRead = recordsRead;
@@ -38,7 +42,20 @@ public final class RecoveryReport
         this.undo = undo;
     }
 
-    /** @return the LSN recovery started reading at (the oldest record the log kept) */
+    /**
+     * @return the begin LSN of the checkpoint recovery started from, or 0 when it had none with tables and read the
+     * whole log kept
+     */
+    public long checkpointLsn()
+    {
+        return checkpointLsn;
+    }
+
+    /**
+     * @return the LSN recovery started reading at: the lowest of the checkpoint's begin record, its oldest dirty
+     * page's recLSN and the first record of a writer running at the checkpoint; without a checkpoint the oldest
+     * record the log kept
+     */
     public long fromLsn()
     {
         return fromLsn;
@@ -66,6 +83,15 @@ public final class RecoveryReport
     public long pagesRedone()
     {
         return pagesRedone;
+    }
+
+    /**
+     * @return the page changes in the log read that redo did not look at, because the dirty-page table showed them
+     * on disk already (no page read)
+     */
+    public long pagesSkipped()
+    {
+        return pagesSkipped;
     }
 
     /** @return the commit records found in the part of the log read */
@@ -107,8 +133,10 @@ public final class RecoveryReport
     @Override
     public String toString()
     {
-        return "recovery read LSN " + fromLsn + " to " + toLsn + ": " + recordsRead + " records (" + bytesRead
-            + " bytes), " + pagesRedone + " page changes repeated, " + committedFound + " commits found, "
+        return "recovery read LSN " + fromLsn + " to " + toLsn
+            + (checkpointLsn == 0 ? " (no checkpoint tables)" : " (checkpoint at LSN " + checkpointLsn + ")") + ": "
+            + recordsRead + " records (" + bytesRead + " bytes), " + pagesRedone + " page changes repeated, "
+            + pagesSkipped + " ruled out by the dirty-page table, " + committedFound + " commits found, "
             + transactionsUndone + " transactions rolled back, " + pagesReclaimed + " unreachable pages freed; "
             + "analysis and redo " + analysisAndRedo.toMillis()
             + " ms, undo " + undo.toMillis() + " ms";

@@ -368,19 +368,25 @@ final class TxnManager implements CommitTable
         return count;
     }
 
-    /** @return the lowest first LSN of a running writer, or {@code otherwise} when none wrote yet */
-    long oldestFirstLsn(final long otherwise)
+    /**
+     * @return the active-transaction table of a checkpoint: every writer that has not ended, by id, to the lower
+     * bound of its first LSN. A writer registers before it appends its first record, so a checkpoint that reads
+     * this after appending its begin record finds every writer with a record below the begin record; a writer
+     * ends only after its commit or abort record was appended, which the checkpoint's forced end record follows in
+     * the log.
+     */
+    java.util.Map<Long, Long> writersFirstLsn()
     {
-        final long[] oldest = {otherwise};
+        final java.util.Map<Long, Long> writers = new java.util.TreeMap<>();
         unsettled.forEach(txn ->
         {
             final long first = txn.firstLsn();
             if (first > 0 && !txn.ended)
             {
-                oldest[0] = Math.min(oldest[0], first);
+                writers.put(txn.id(), first);
             }
         });
-        return oldest[0];
+        return writers;
     }
 
     /** @return the running transactions, for a closing database to roll back */

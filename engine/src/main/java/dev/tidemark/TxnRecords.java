@@ -12,18 +12,21 @@ import org.agrona.MutableDirectBuffer;
  *  16 u64 prev LSN (the transaction's previous record; 0 when none)
  *  24 u64 wall-clock time, milliseconds since the epoch
  *
- *  checkpoint (type 34):
+ *  checkpoint begin (type 34):
  *   0 u8 version (1) | 1 u8 0 | 2 u16 0 | 4 u32 0
  *   8 u64 next transaction id
  *  16 u64 last commit timestamp
  *  24 u64 wall-clock time, milliseconds since the epoch
+ *
+ *  checkpoint end (type 35): the checkpoint's tables, see {@link CheckpointTables}
  * </pre>
  */
 final class TxnRecords
 {
     static final int COMMIT = 32;
     static final int ABORT = 33;
-    static final int CHECKPOINT = 34;
+    static final int CHECKPOINT_BEGIN = 34;
+    static final int CHECKPOINT_END = 35;
     static final int VERSION = 1;
     static final int LENGTH = 32;
 

@@ -442,6 +442,15 @@ public final class MvccStore implements AutoCloseable
      */
     public RedoReport redo(final long fromLsn, final RecordVisitor others)
     {
+        return redo(fromLsn, RedoScope.ALL, others);
+    }
+
+    /**
+     * {@link #redo(long, RecordVisitor)} that repeats a page change only when {@code scope} admits it (the
+     * dirty-page table of the analysis): a page it rules out is not read.
+     */
+    public RedoReport redo(final long fromLsn, final RedoScope scope, final RecordVisitor others)
+    {
         requireWritable();
         final Map<Long, Long> lastLsn = new HashMap<>();
         final org.agrona.collections.LongArrayList pageIds = new org.agrona.collections.LongArrayList();
@@ -450,6 +459,7 @@ public final class MvccStore implements AutoCloseable
         long records = 0;
         long bytes = 0;
         long redone = 0;
+        long skipped = 0;
         long maxTxn = 0;
         long last = 0;
         final long end = wal.lastAppendedLsn();
@@ -498,6 +508,11 @@ public final class MvccStore implements AutoCloseable
                 for (int i = 0; i < pageIds.size(); i++)
                 {
                     final long pageId = pageIds.getLong(i);
+                    if (!scope.mayNeedRedo(pageId, lsn))
+                    {
+                        skipped++;
+                        continue;
+                    }
                     pages.ensurePage(pageId);
                     try (PageHandle page = pages.pin(pageId, LatchMode.EXCLUSIVE))
                     {
@@ -510,7 +525,7 @@ public final class MvccStore implements AutoCloseable
                 }
             }
         }
-        return new RedoReport(fromLsn, last, records, bytes, redone, maxTxn, lastLsn);
+        return new RedoReport(fromLsn, last, records, bytes, redone, skipped, maxTxn, lastLsn);
     }
 
     /**

@@ -14,17 +14,19 @@ public final class RedoReport
     private final long records;
     private final long bytes;
     private final long pagesRedone;
+    private final long pagesSkipped;
     private final long maxTransactionId;
     private final Map<Long, Long> lastLsnByTransaction;
 
     RedoReport(final long fromLsn, final long toLsn, final long records, final long bytes, final long pagesRedone,
-        final long maxTransactionId, final Map<Long, Long> lastLsnByTransaction)
+        final long pagesSkipped, final long maxTransactionId, final Map<Long, Long> lastLsnByTransaction)
     {
         this.fromLsn = fromLsn;
         this.toLsn = toLsn;
         this.records = records;
         this.bytes = bytes;
         this.pagesRedone = pagesRedone;
+        this.pagesSkipped = pagesSkipped;
         this.maxTransactionId = maxTransactionId;
         this.lastLsnByTransaction = Collections.unmodifiableMap(lastLsnByTransaction);
     }
@@ -59,6 +61,12 @@ public final class RedoReport
         return pagesRedone;
     }
 
+    /** @return the page changes not looked at because the {@link RedoScope} ruled them out (no page read) */
+    public long pagesSkipped()
+    {
+        return pagesSkipped;
+    }
+
     /** @return the highest transaction id in a page operation, or 0 */
     public long maxTransactionId()
     {
@@ -75,6 +83,7 @@ public final class RedoReport
     public String toString()
     {
         return "redo from LSN " + fromLsn + " to " + toLsn + ": " + records + " records (" + bytes + " bytes), "
-            + pagesRedone + " page changes applied, " + lastLsnByTransaction.size() + " writing transactions";
+            + pagesRedone + " page changes applied, " + pagesSkipped + " ruled out by the dirty-page table, "
+            + lastLsnByTransaction.size() + " writing transactions";
     }
 }
