@@ -126,7 +126,7 @@ final class Recovery
         }
         final long undoneNanos = System.nanoTime();
         return new RecoveryReport(tables == null ? 0 : tables.beginLsn(), fromLsn, Math.max(redo.toLsn(), 0),
-            redo.records(), redo.bytes(), redo.pagesRedone(), redo.pagesSkipped(), commits[0], toUndo.size(), Duration.ofNanos(redoneNanos - startNanos),
+            redo.records(), redo.bytes(), redo.pagesRedone(), redo.pagesSkipped(), redo.passTime(), commits[0], toUndo.size(), Duration.ofNanos(redoneNanos - startNanos),
             Duration.ofNanos(undoneNanos - redoneNanos), reclaimed, Math.max(maxId[0], redo.maxTransactionId()));
     }
 }

@@ -3,6 +3,7 @@ package dev.tidemark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tidemark.testkit.fs.CrashMode;
+import dev.tidemark.testkit.fs.OpKind;
 import dev.tidemark.testkit.fs.SimulatedFileSystem;
 import dev.tidemark.testkit.history.KvHistory;
 import java.nio.charset.StandardCharsets;
@@ -23,13 +24,16 @@ import net.jqwik.api.Tag;
 
 /**
  * Generated sequences of transactions (each isolation level and durability, puts, deletes, gets, scans,
- * savepoints, rollbacks to them, commits, rollbacks), checkpoints and crashes in every mode of the simulated file
- * system, some of them again during the recovery that follows. After every reopen: the {@link KvHistory} oracles
- * (O1 every acknowledged SYNC commit, O2 nothing of a transaction that did not commit, O3 a commit in doubt whole
- * or not at all; ASYNC and NONE commits count as in doubt), {@code verify()} (O6), a recovery crashed part way
- * finished by the next open (O7), and the work going on afterwards (O8). While a transaction runs, every get and
- * scan must show the committed state with its own writes over it. One writer at a time; I/O errors other than
- * crashes are not generated here.
+ * savepoints, rollbacks to them, commits, rollbacks), checkpoints (between transactions and while a writer runs, so
+ * that the writer spans the checkpoint's tables), crashes in every mode of the simulated file system (between
+ * transactions and while a writer runs), some of them again during the recovery that follows, and I/O errors (a
+ * write or force failing once or from then on, after which the run crashes). After every reopen: the
+ * {@link KvHistory} oracles (O1 every acknowledged SYNC commit, O2 nothing of a transaction that did not commit,
+ * O3 a commit in doubt whole or not at all; ASYNC and NONE commits, and commits that failed, count as in doubt),
+ * {@code verify()} (O6), a recovery crashed part way finished by the next open (O7), the work going on afterwards
+ * (O8), and after an I/O error (O9) no commit acknowledged over a failed write or force that the reopened database
+ * lacks. While a transaction runs, every get and scan must show the committed state with its own writes over it.
+ * One writer at a time.
  *
  * <p>A failing try prints its seed: the whole run derives from it.
  */
@@ -91,14 +95,18 @@ class CrashSequenceProperties
                 for (int t = 0; t < transactions; t++)
                 {
                     transaction();
-                    final int next = random.nextInt(10);
-                    if (next == 0)
+                    final int next = random.nextInt(20);
+                    if (next < 2)
                     {
                         db.checkpoint();
                     }
-                    else if (next == 1)
+                    else if (next < 4)
                     {
                         crashAndReopen();
+                    }
+                    else if (next == 4)
+                    {
+                        ioErrors();
                     }
                 }
                 crashAndReopen();
@@ -108,6 +116,51 @@ class CrashSequenceProperties
             {
                 throw new AssertionError("seed " + seed + ": " + ex.getMessage(), ex);
             }
+        }
+
+        /**
+         * Makes the n-th next write or force fail (once, or from then on), runs transactions and a checkpoint until
+         * one fails, then crashes: a failed force may have dropped what it covered, so only what was acknowledged
+         * before the failure is owed.
+         */
+        private void ioErrors()
+        {
+            final OpKind kind = random.nextBoolean() ? OpKind.WRITE : OpKind.FORCE;
+            final boolean once = random.nextBoolean();
+            final int ahead = 1 + random.nextInt(12);
+            while (true)
+            {
+                final long nth = fs.faults().operationCount(kind) + ahead;
+                try
+                {
+                    if (once)
+                    {
+                        fs.faults().failOnce(kind, nth);
+                    }
+                    else
+                    {
+                        fs.faults().failFrom(kind, nth);
+                    }
+                    break;
+                }
+                catch (final IllegalArgumentException overtaken)
+                {
+                    // the log's threads did that many operations meanwhile: count again
+                }
+            }
+            try
+            {
+                for (int t = 0; t < 4; t++)
+                {
+                    transaction();
+                }
+                db.checkpoint();
+            }
+            catch (final TidemarkException expected)
+            {
+                // the injected error reached an operation; the database may be fail-stopped from here on
+            }
+            crashAndReopen();
         }
 
         private void transaction()
@@ -125,7 +178,7 @@ class CrashSequenceProperties
                 for (int s = 0; s < steps; s++)
                 {
                     final int index = random.nextInt(KEYS);
-                    switch (random.nextInt(8))
+                    switch (random.nextInt(10))
                     {
                         case 0, 1, 2 ->
                         {
@@ -147,6 +200,16 @@ class CrashSequenceProperties
                         {
                             savepoints.push(txn.savepoint());
                             marks.push(new HashMap<>(own));
+                        }
+                        case 8 -> db.checkpoint();
+                        case 9 ->
+                        {
+                            if (random.nextInt(3) == 0)
+                            {
+                                // the writer is running: a loser of the recovery that follows
+                                crashAndReopen();
+                                return;
+                            }
                         }
                         default ->
                         {

@@ -1,12 +1,12 @@
 package dev.tidemark.mvcc;
 
 import dev.tidemark.CorruptionException;
+import dev.tidemark.FailStopException;
 import dev.tidemark.TidemarkException;
 import dev.tidemark.wal.WalCursor;
 import dev.tidemark.wal.WriteAheadLog;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -391,7 +392,10 @@ public final class MvccStore implements AutoCloseable
             final RuntimeException failure = wal.failure();
             if (failure != null)
             {
-                throw failure;
+                // a new exception each time: the latched one thrown twice (a rollback, then a close that rolls back
+                // again) would be suppressed into itself by try-with-resources
+                throw new FailStopException("cannot read back the log at LSN " + lsn + " to roll back: the log "
+                    + "stopped after an I/O failure; reopen the database to recover", failure);
             }
             LockSupport.parkNanos(10_000);
         }
@@ -452,7 +456,8 @@ public final class MvccStore implements AutoCloseable
     public RedoReport redo(final long fromLsn, final RedoScope scope, final RecordVisitor others)
     {
         requireWritable();
-        final Map<Long, Long> lastLsn = new HashMap<>();
+        // primitive keys and values: one entry record in two takes this put in a long redo
+        final Long2LongHashMap lastLsn = new Long2LongHashMap(0);
         final org.agrona.collections.LongArrayList pageIds = new org.agrona.collections.LongArrayList();
         final EntryRecord entry = new EntryRecord();
         final PageRedo redoer = new PageRedo();
@@ -463,7 +468,8 @@ public final class MvccStore implements AutoCloseable
         long maxTxn = 0;
         long last = 0;
         final long end = wal.lastAppendedLsn();
-        long reportedAt = System.nanoTime();
+        final long startNanos = System.nanoTime();
+        long reportedAt = startNanos;
         try (WalCursor cursor = wal.cursor(fromLsn))
         {
             while (cursor.next())
@@ -525,7 +531,8 @@ public final class MvccStore implements AutoCloseable
                 }
             }
         }
-        return new RedoReport(fromLsn, last, records, bytes, redone, skipped, maxTxn, lastLsn);
+        return new RedoReport(fromLsn, last, records, bytes, redone, skipped, maxTxn, lastLsn,
+            System.nanoTime() - startNanos);
     }
 
     /**

@@ -17,10 +17,13 @@ public final class RedoReport
     private final long pagesSkipped;
     private final long maxTransactionId;
     private final Map<Long, Long> lastLsnByTransaction;
+    private final long passNanos;
 
     RedoReport(final long fromLsn, final long toLsn, final long records, final long bytes, final long pagesRedone,
-        final long pagesSkipped, final long maxTransactionId, final Map<Long, Long> lastLsnByTransaction)
+        final long pagesSkipped, final long maxTransactionId, final Map<Long, Long> lastLsnByTransaction,
+        final long passNanos)
     {
+        this.passNanos = passNanos;
         this.fromLsn = fromLsn;
         this.toLsn = toLsn;
         this.records = records;
@@ -65,6 +68,12 @@ public final class RedoReport
     public long pagesSkipped()
     {
         return pagesSkipped;
+    }
+
+    /** @return the time of the pass itself: reading the log and applying it to the pages (cached, not written) */
+    public java.time.Duration passTime()
+    {
+        return java.time.Duration.ofNanos(passNanos);
     }
 
     /** @return the highest transaction id in a page operation, or 0 */
