@@ -1,0 +1,67 @@
+package dev.tidemark.testkit;
+
+import dev.tidemark.RecoveryReport;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What one {@link CrashTest#run()} found: where the crash came, what recovery did, and every oracle violation.
+ */
+public final class CrashResult
+{
+    private final String description;
+    private final boolean crashedDuringWorkload;
+    private final RecoveryReport recovery;
+    private final List<String> problems;
+
+    CrashResult(final String description, final boolean crashedDuringWorkload, final RecoveryReport recovery,
+        final List<String> problems)
+    {
+        this.description = description;
+        this.crashedDuringWorkload = crashedDuringWorkload;
+        this.recovery = recovery;
+        this.problems = List.copyOf(problems);
+    }
+
+    /** @return the run's settings (seed, crash, mode) and the simulated file system's state, to replay it */
+    public String description()
+    {
+        return description;
+    }
+
+    /** @return whether the crash came while the workload ran (otherwise the machine crashed after it returned) */
+    public boolean crashedDuringWorkload()
+    {
+        return crashedDuringWorkload;
+    }
+
+    /** @return what restart recovery did, when the reopen found the database not closed cleanly */
+    public Optional<RecoveryReport> recoveryReport()
+    {
+        return Optional.ofNullable(recovery);
+    }
+
+    /** @return the violations found: oracles O1–O3, {@code verify()} (O6), the invariant (O5); empty when it held */
+    public List<String> problems()
+    {
+        return problems;
+    }
+
+    /**
+     * @throws AssertionError naming every violation and how to replay the run, when there is any
+     */
+    public void assertHeld()
+    {
+        if (!problems.isEmpty())
+        {
+            throw new AssertionError(description + ": " + problems.size() + " problem(s):\n  - "
+                + String.join("\n  - ", problems));
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return description + (problems.isEmpty() ? ": held" : ": " + problems);
+    }
+}
