@@ -183,8 +183,9 @@ final class CheckpointTables
     /**
      * The dirty-page table as analysis brings it up to date while the log is read in order: a page changed after
      * the begin record and not in the table enters it at that change; a page not in the table and changed before
-     * the begin record was written with that change before the table was taken (a page enters the table before
-     * its change is logged), so it needs no redo.
+     * the begin record was written with that change before the table was taken (a page enters the table, latched,
+     * before its change is logged), so it needs no redo. The exception is a page freed without that protection
+     * (see {@code docs/format/txn.md}): it stays unreachable with its old contents until recovery frees it again.
      */
     RedoScope scope()
     {

@@ -76,9 +76,9 @@ final class Checkpointer implements Runnable
                 {
                     return;
                 }
-                if (db.wal().failure() != null)
+                if (db.wal().failure() != null || db.isStopped())
                 {
-                    LOG.error("checkpoints stopped: the log of {} failed", db.directory(), ex);
+                    LOG.error("checkpoints stopped: the database at {} failed", db.directory(), ex);
                     return;
                 }
                 LOG.warn("a checkpoint of {} failed; it is tried again", db.directory(), ex);

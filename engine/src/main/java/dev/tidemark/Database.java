@@ -68,6 +68,9 @@ public final class Database implements AutoCloseable
     private volatile CheckpointMark lastCheckpoint = new CheckpointMark(0, 0, System.nanoTime());
     private final Object keyspaceLock = new Object();
     private volatile boolean closed;
+    /** Set by {@link #stop}: the failure the database cannot go on from. */
+    private volatile RuntimeException stoppedBy;
+    private final Object stopLock = new Object();
 
     private Database(final Path directory, final DatabaseOptions options, final Closeable directoryLock,
         final WriteAheadLog wal, final TxnManager txns, final MvccStore store, final LockManager locks,
@@ -139,8 +142,9 @@ public final class Database implements AutoCloseable
             RecoveryReport recovery = null;
             if (master != null && (!master.closedCleanly || wal.lastAppendedLsn() > master.lastCheckpointRecord()))
             {
-                LOG.info("the database at {} was not closed cleanly (log records up to LSN {}, last checkpoint at "
-                    + "LSN {}); recovering", dir, wal.lastAppendedLsn(), master.checkpointLsn);
+                LOG.info("the database at {} was not closed cleanly (log records up to LSN {}, the last checkpoint "
+                    + "began at LSN {} and ended at LSN {}); recovering", dir, wal.lastAppendedLsn(),
+                    master.checkpointLsn, master.checkpointEndLsn);
                 final CheckpointTables tables = master.checkpointEndLsn == 0 ? null
                     : CheckpointTables.read(wal, dir.resolve(WAL_DIRECTORY), master.checkpointLsn,
                         master.checkpointEndLsn);
@@ -263,14 +267,14 @@ public final class Database implements AutoCloseable
 
     public Optional<Keyspace> findKeyspace(final String name)
     {
-        requireOpen();
+        requireNotClosed();
         return Optional.ofNullable(keyspaces.get(Objects.requireNonNull(name, "name")));
     }
 
     /** @return the names of the keyspaces, sorted */
     public List<String> keyspaceNames()
     {
-        requireOpen();
+        requireNotClosed();
         final List<String> names = new ArrayList<>(keyspaces.keySet());
         names.sort(null);
         return names;
@@ -446,7 +450,7 @@ public final class Database implements AutoCloseable
     /** @return the transactions waiting for locks now, with what they wait for */
     public List<LockWait> lockWaits()
     {
-        requireOpen();
+        requireNotClosed();
         final List<LockWait> waits = new ArrayList<>();
         for (final dev.tidemark.lock.LockWait wait : locks.waits())
         {
@@ -478,7 +482,7 @@ public final class Database implements AutoCloseable
 
     public DatabaseStats stats()
     {
-        requireOpen();
+        requireNotClosed();
         final long[] values = new long[counters.length()];
         for (int i = 0; i < values.length; i++)
         {
@@ -491,7 +495,7 @@ public final class Database implements AutoCloseable
     /** Runs the page store's full structural check; call it while no transaction writes. */
     public dev.tidemark.mvcc.VerifyReport verify()
     {
-        requireOpen();
+        requireNotClosed();
         return store.verify();
     }
 
@@ -577,12 +581,48 @@ public final class Database implements AutoCloseable
 
     // ----------------------------------------------------------------------------------- for transactions
 
+    /** Fails when the database is closed, or stopped after a failure it cannot go on from. */
     void requireOpen()
+    {
+        requireNotClosed();
+        final RuntimeException stopped = stoppedBy;
+        if (stopped != null)
+        {
+            throw new FailStopException("the database at " + directory + " stopped after a failure and takes no "
+                + "more work: " + stopped.getMessage() + "; close it and open it again, and restart recovery will "
+                + "finish what was left", stopped);
+        }
+    }
+
+    private void requireNotClosed()
     {
         if (closed)
         {
             throw new IllegalStateException("the database at " + directory + " is closed");
         }
+    }
+
+    /**
+     * Stops the database after a failure that leaves its state in doubt in memory (a rollback that could not
+     * finish: the transaction's versions may still be in the trees). Every later operation, checkpoint included,
+     * fails; what is on disk and in the log is left for restart recovery, which finishes the rollback.
+     */
+    void stop(final RuntimeException cause)
+    {
+        synchronized (stopLock)
+        {
+            if (stoppedBy == null)
+            {
+                stoppedBy = cause;
+                LOG.error("the database at {} stopped; close it and open it again to recover", directory, cause);
+            }
+        }
+    }
+
+    /** @return whether {@link #stop} stopped the database */
+    boolean isStopped()
+    {
+        return stoppedBy != null;
     }
 
     DatabaseOptions options()

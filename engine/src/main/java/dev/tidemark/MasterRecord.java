@@ -66,7 +66,7 @@ final class MasterRecord
             if (size != LENGTH && size != V1_LENGTH)
             {
                 throw new CorruptionException(file, 0, "the master record holds " + size + " bytes, not "
-                    + LENGTH + "; restore the database from a backup");
+                    + LENGTH + " (or " + V1_LENGTH + " for version 1); restore the database from a backup");
             }
             bytes.limit((int)size);
             handle.readFully(bytes, 0);

@@ -565,13 +565,18 @@ final class Txn implements Transaction
         {
             db.ssi().aborted(ssi, db.txns().pruneHorizon());
         }
+        if (failure != null)
+        {
+            // its versions may still be in the trees: it must neither settle (later snapshots would take them for
+            // committed) nor leave the checkpoints' transaction table (the log it needs would be retired). The
+            // database stops; restart recovery finishes the rollback.
+            db.stop(failure);
+            releaseLocks();
+            throw failure;
+        }
         releaseLocks();
         db.txns().endAborted(this);
         db.count(Database.ROLLED_BACK);
-        if (failure != null)
-        {
-            throw failure;
-        }
     }
 
     private void releaseLocks()

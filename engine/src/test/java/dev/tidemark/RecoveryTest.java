@@ -196,4 +196,51 @@ class RecoveryTest
             assertThat(recovered.verify().problems()).isEmpty();
         }
     }
+
+    @Test
+    void shouldStopAndLeaveARollbackThatFailedToRecovery()
+    {
+        final SimulatedFileSystem fs = new SimulatedFileSystem(21);
+        final DatabaseOptions small = DatabaseOptions.builder().fileIo(fs).cacheBytes(16 * 8192)
+            .walSegmentSize(1 << 20).checkpointInterval(java.time.Duration.ZERO).checkpointLogBytes(0).build();
+        final Map<String, String> committed = new TreeMap<>();
+        final Database db = Database.open(DIR, small);
+        final Keyspace keyspace = db.keyspace("accounts");
+        try (Transaction load = db.begin())
+        {
+            for (int i = 0; i < 1500; i++)
+            {
+                final String key = String.format("key-%04d", i);
+                load.put(keyspace, bytes(key), bytes("committed " + i + " " + "c".repeat(200)));
+                committed.put(key, "committed " + i + " " + "c".repeat(200));
+            }
+            load.commit();
+        }
+        final Transaction failing = db.begin();
+        for (int i = 0; i < 1500; i++)
+        {
+            // more pages than the cache holds: the rollback has to read evicted leaves back
+            failing.put(keyspace, bytes(String.format("key-%04d", i)), bytes("never committed " + i));
+        }
+        fs.faults().failFrom(dev.tidemark.testkit.fs.OpKind.READ, fs.faults().operationCount(
+            dev.tidemark.testkit.fs.OpKind.READ) + 1);
+        final RuntimeException rollbackFailure = org.assertj.core.api.Assertions.catchRuntimeException(
+            failing::rollback);
+        assertThat(rollbackFailure).as("the rollback reads a page that fails").isNotNull();
+        fs.faults().clear();
+        // the database stopped: its versions may still be in the trees, so nothing more is taken, checkpoints
+        // included (a checkpoint would drop the transaction from its table and retire its log)
+        org.assertj.core.api.Assertions.assertThatThrownBy(db::begin).isInstanceOf(FailStopException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(db::checkpoint).isInstanceOf(FailStopException.class);
+        assertThat(db.stats()).isNotNull();
+        org.assertj.core.api.Assertions.assertThatThrownBy(db::close).isInstanceOf(FailStopException.class);
+        // a power cut after the failed close, then restart recovery finishes the rollback
+        try (Database recovered = Database.open(DIR, DatabaseOptions.builder().fileIo(fs.crash(CrashMode.DROP_ALL, 1))
+            .cacheBytes(16 * 8192).walSegmentSize(1 << 20).build()))
+        {
+            assertThat(recovered.recoveryReport().orElseThrow().transactionsUndone()).isEqualTo(1);
+            assertThat(contents(recovered)).isEqualTo(committed);
+            assertThat(recovered.verify().problems()).isEmpty();
+        }
+    }
 }

@@ -10,15 +10,17 @@ import java.util.Optional;
 public final class CrashResult
 {
     private final String description;
-    private final boolean crashedDuringWorkload;
+    private final boolean crashedBeforeClose;
+    private final Throwable failure;
     private final RecoveryReport recovery;
     private final List<String> problems;
 
-    CrashResult(final String description, final boolean crashedDuringWorkload, final RecoveryReport recovery,
-        final List<String> problems)
+    CrashResult(final String description, final boolean crashedBeforeClose, final RecoveryReport recovery,
+        final List<String> problems, final Throwable failure)
     {
         this.description = description;
-        this.crashedDuringWorkload = crashedDuringWorkload;
+        this.crashedBeforeClose = crashedBeforeClose;
+        this.failure = failure;
         this.recovery = recovery;
         this.problems = List.copyOf(problems);
     }
@@ -29,10 +31,14 @@ public final class CrashResult
         return description;
     }
 
-    /** @return whether the crash came while the workload ran (otherwise the machine crashed after it returned) */
-    public boolean crashedDuringWorkload()
+    /**
+     * @return whether the crash came while the workload ran or while the database closed after it; false when the
+     * machine crashed after the workload returned (no crash setting) or after the close (the crash index lay beyond
+     * the run's operations)
+     */
+    public boolean crashedBeforeClose()
     {
-        return crashedDuringWorkload;
+        return crashedBeforeClose;
     }
 
     /** @return what restart recovery did, when the reopen found the database not closed cleanly */
@@ -41,7 +47,10 @@ public final class CrashResult
         return Optional.ofNullable(recovery);
     }
 
-    /** @return the violations found: oracles O1–O3, {@code verify()} (O6), the invariant (O5); empty when it held */
+    /**
+     * @return the violations found: oracles O1–O3, {@code verify()} (O6), the invariant (O5), or a recovery or reopen
+     * that failed; empty when everything held
+     */
     public List<String> problems()
     {
         return problems;
@@ -55,7 +64,7 @@ public final class CrashResult
         if (!problems.isEmpty())
         {
             throw new AssertionError(description + ": " + problems.size() + " problem(s):\n  - "
-                + String.join("\n  - ", problems));
+                + String.join("\n  - ", problems), failure);
         }
     }
 

@@ -78,7 +78,11 @@ public final class CrashTest
         this.invariant = builder.invariant;
     }
 
-    /** @return a builder of a test of {@code workload}; without a crash setting, the crash comes after it returns */
+    /**
+     * @return a builder of a test of {@code workload}. Without a crash setting the machine crashes once the workload
+     * returned, before the database is closed; with one, the database is closed after the workload, so that a crash
+     * index may also fall in the closing checkpoint
+     */
     public static Builder builder(final Workload workload)
     {
         return new Builder(Objects.requireNonNull(workload, "workload"));
@@ -86,8 +90,8 @@ public final class CrashTest
 
     /**
      * Runs the workload once without a crash, then closes the database, counting the simulated file system's I/O
-     * operations from the moment the database was open: the range of {@link Builder#crashAtOperation} for an
-     * exhaustive loop.
+     * operations from the moment the database was open to the end of its close: the range of
+     * {@link Builder#crashAtOperation} for an exhaustive loop.
      *
      * @return the number of operations
      */
@@ -131,13 +135,18 @@ public final class CrashTest
         {
             fs.faults().crashAtOperation(operation);
         }
+        if (point != null)
+        {
+            CrashPoints.arm(point, arrival, fs::halt);
+        }
         try
         {
-            if (point != null)
-            {
-                CrashPoints.arm(point, arrival, fs::halt);
-            }
             workload.run(db, recorder);
+            if (operation > 0 || point != null)
+            {
+                // the crash may also come in the closing checkpoint, as the operations counted include it
+                db.close();
+            }
         }
         catch (final Exception ex)
         {
@@ -155,47 +164,58 @@ public final class CrashTest
                 CrashPoints.disarm();
             }
         }
-        final boolean crashedDuringWorkload = fs.isHalted();
+        final boolean crashed = fs.isHalted();
         SimulatedFileSystem rebooted = fs.crash(mode, seed);
         closeQuietly(db);
-        final String where = description + ", " + (crashedDuringWorkload ? "crashed during the workload"
-            : "crashed after it") + ", " + fs.describe();
-        if (recoveryCrashAt > 0)
-        {
-            rebooted.faults().crashAtOperation(recoveryCrashAt);
-            try (Database interrupted = Database.open(DIRECTORY, options(rebooted)))
-            {
-                interrupted.keyspaceNames();
-            }
-            catch (final RuntimeException ex)
-            {
-                if (!rebooted.isHalted())
-                {
-                    throw ex;
-                }
-            }
-            rebooted = rebooted.crash(mode, seed + 1);
-        }
+        final String where = description + ", " + (crashed ? "crashed before the database closed"
+            : "crashed after " + (operation > 0 || point != null ? "it closed" : "the workload")) + ", "
+            + fs.describe();
         final List<String> problems = new ArrayList<>();
-        final RecoveryReport report;
-        try (Database recovered = Database.open(DIRECTORY, options(rebooted)))
+        RecoveryReport report = null;
+        RuntimeException failure = null;
+        try
         {
-            report = recovered.recoveryReport().orElse(null);
-            problems.addAll(recorder.history().check(state(recovered, recorder)));
-            problems.addAll(recovered.verify().problems());
-            if (invariant != null)
+            if (recoveryCrashAt > 0)
             {
-                try
+                rebooted.faults().crashAtOperation(recoveryCrashAt);
+                try (Database interrupted = Database.open(DIRECTORY, options(rebooted)))
                 {
-                    invariant.accept(recovered);
+                    interrupted.keyspaceNames();
                 }
-                catch (final AssertionError | RuntimeException ex)
+                catch (final RuntimeException ex)
                 {
-                    problems.add("the invariant failed: " + ex);
+                    if (!rebooted.isHalted())
+                    {
+                        throw ex;
+                    }
+                }
+                rebooted = rebooted.crash(mode, seed + 1);
+            }
+            try (Database recovered = Database.open(DIRECTORY, options(rebooted)))
+            {
+                report = recovered.recoveryReport().orElse(null);
+                problems.addAll(recorder.history().check(state(recovered, recorder)));
+                problems.addAll(recovered.verify().problems());
+                if (invariant != null)
+                {
+                    try
+                    {
+                        invariant.accept(recovered);
+                    }
+                    catch (final AssertionError | RuntimeException ex)
+                    {
+                        problems.add("the invariant failed: " + ex);
+                    }
                 }
             }
         }
-        return new CrashResult(where, crashedDuringWorkload, report, problems);
+        catch (final RuntimeException ex)
+        {
+            // recovery, the reopen or reading the recovered state failed: the most important finding of all
+            failure = ex;
+            problems.add("the database could not be opened and read after the crash: " + ex);
+        }
+        return new CrashResult(where, crashed, report, problems, failure);
     }
 
     private String describe(final long operation)

@@ -22,8 +22,11 @@ final class RecordedTransaction implements Transaction
     private final Recorder recorder;
     private final Transaction delegate;
     private final Durability durability;
-    private final List<byte[][]> writes = new ArrayList<>();
-    private final Map<Savepoint, Integer> marks = new IdentityHashMap<>();
+    /** The writes in order, each with its sequence number: history key, value (null for a delete). */
+    private final List<Write> writes = new ArrayList<>();
+    /** Savepoint to the sequence number of the last write before it. */
+    private final Map<Savepoint, Long> marks = new IdentityHashMap<>();
+    private long sequence;
 
     RecordedTransaction(final Recorder recorder, final Transaction delegate, final Durability durability)
     {
@@ -66,14 +69,14 @@ final class RecordedTransaction implements Transaction
     public void put(final Keyspace keyspace, final byte[] key, final byte[] value)
     {
         delegate.put(keyspace, key, value);
-        writes.add(new byte[][] {recorder.historyKey(keyspace.name(), key), value.clone()});
+        writes.add(new Write(++sequence, recorder.historyKey(keyspace.name(), key), value.clone()));
     }
 
     @Override
     public boolean delete(final Keyspace keyspace, final byte[] key)
     {
         final boolean deleted = delegate.delete(keyspace, key);
-        writes.add(new byte[][] {recorder.historyKey(keyspace.name(), key), null});
+        writes.add(new Write(++sequence, recorder.historyKey(keyspace.name(), key), null));
         return deleted;
     }
 
@@ -93,7 +96,7 @@ final class RecordedTransaction implements Transaction
     public Savepoint savepoint()
     {
         final Savepoint savepoint = delegate.savepoint();
-        marks.put(savepoint, writes.size());
+        marks.put(savepoint, sequence);
         return savepoint;
     }
 
@@ -101,10 +104,11 @@ final class RecordedTransaction implements Transaction
     public void rollbackTo(final Savepoint savepoint)
     {
         delegate.rollbackTo(savepoint);
-        final Integer mark = marks.get(savepoint);
+        // like the engine: every write after the savepoint goes, whatever was rolled back in between
+        final Long mark = marks.get(savepoint);
         if (mark != null)
         {
-            writes.subList(mark, writes.size()).clear();
+            writes.removeIf(write -> write.sequence > mark);
         }
     }
 
@@ -112,15 +116,15 @@ final class RecordedTransaction implements Transaction
     public void commit()
     {
         final KvHistory.Txn record = recorder.beginRecord();
-        for (final byte[][] write : writes)
+        for (final Write write : writes)
         {
-            if (write[1] == null)
+            if (write.value == null)
             {
-                record.delete(write[0]);
+                record.delete(write.key);
             }
             else
             {
-                record.put(write[0], write[1]);
+                record.put(write.key, write.value);
             }
         }
         record.committing();
@@ -143,5 +147,9 @@ final class RecordedTransaction implements Transaction
     public void close()
     {
         delegate.close();
+    }
+
+    private record Write(long sequence, byte[] key, byte[] value)
+    {
     }
 }

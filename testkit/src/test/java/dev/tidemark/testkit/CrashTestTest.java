@@ -116,7 +116,7 @@ class CrashTestTest
             .crashAt(CrashPoint.WAL_FORCED_NOT_ACKNOWLEDGED, 20).crashRecoveryAtOperation(15)
             .invariant(CrashTestTest::totalIsKept).build().run();
         result.assertHeld();
-        assertThat(result.crashedDuringWorkload()).as(result.description()).isTrue();
+        assertThat(result.crashedBeforeClose()).as(result.description()).isTrue();
         assertThat(result.recoveryReport()).isPresent();
     }
 
@@ -186,5 +186,34 @@ class CrashTestTest
         assertThatThrownBy(() -> CrashTest.builder(failing).build().run())
             .isInstanceOf(IllegalStateException.class).hasMessageContaining("without a crash")
             .hasRootCauseMessage("a bug in the workload");
+    }
+
+    @Test
+    void shouldRecordWhatTheEngineKeepsAcrossNestedSavepoints()
+    {
+        final Workload savepoints = (db, recorder) ->
+        {
+            final Keyspace ks = db.keyspace("k");
+            try (Transaction txn = recorder.begin())
+            {
+                txn.put(ks, bytes("kept"), bytes("kept"));
+                final dev.tidemark.Savepoint first = txn.savepoint();
+                txn.put(ks, bytes("a"), bytes("a"));
+                final dev.tidemark.Savepoint second = txn.savepoint();
+                txn.put(ks, bytes("b"), bytes("b"));
+                txn.rollbackTo(first);
+                txn.put(ks, bytes("c"), bytes("c"));
+                // the engine undoes every write after the second savepoint's place in the log: c too
+                txn.rollbackTo(second);
+                txn.commit();
+            }
+        };
+        final CrashResult result = CrashTest.builder(savepoints).mode(CrashMode.DROP_ALL).build().run();
+        result.assertHeld();
+    }
+
+    private static byte[] bytes(final String text)
+    {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 }
