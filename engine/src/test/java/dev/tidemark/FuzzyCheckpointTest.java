@@ -78,6 +78,17 @@ class FuzzyCheckpointTest
         }
     }
 
+    /** Opens the crashed machine, checks that it holds exactly {@code committed} and passes verify. */
+    private static RecoveryReport recover(final SimulatedFileSystem rebooted, final Map<String, String> committed)
+    {
+        try (Database recovered = Database.open(DIR, options(rebooted)))
+        {
+            assertThat(contents(recovered)).isEqualTo(committed);
+            assertThat(recovered.verify().problems()).isEmpty();
+            return recovered.recoveryReport().orElseThrow();
+        }
+    }
+
     private static void abandon(final Database db)
     {
         try
@@ -105,17 +116,12 @@ class FuzzyCheckpointTest
         final SimulatedFileSystem rebooted = fs.crash(CrashMode.DROP_ALL, 1);
         abandon(db);
 
-        try (Database recovered = Database.open(DIR, options(rebooted)))
-        {
-            final RecoveryReport report = recovered.recoveryReport().orElseThrow();
-            // the load's 3,000 entry records are in the log still (one segment), but before the checkpoint
-            assertThat(report.checkpointLsn()).as("%s", report).isGreaterThan(3000);
-            assertThat(report.fromLsn()).as("%s", report).isEqualTo(report.checkpointLsn());
-            assertThat(report.recordsRead()).as("%s", report).isLessThan(30);
-            assertThat(report.pagesRedone()).as("%s", report).isPositive();
-            assertThat(contents(recovered)).isEqualTo(committed);
-            assertThat(recovered.verify().problems()).isEmpty();
-        }
+        final RecoveryReport report = recover(rebooted, committed);
+        // the load's 3,000 entry records are in the log still (one segment), but before the checkpoint
+        assertThat(report.checkpointLsn()).as("%s", report).isGreaterThan(3000);
+        assertThat(report.fromLsn()).as("%s", report).isEqualTo(report.checkpointLsn());
+        assertThat(report.recordsRead()).as("%s", report).isLessThan(30);
+        assertThat(report.pagesRedone()).as("%s", report).isPositive();
     }
 
     @Test
@@ -149,15 +155,10 @@ class FuzzyCheckpointTest
         final SimulatedFileSystem rebooted = fs.crash(CrashMode.DROP_ALL, 2);
         abandon(db);
 
-        try (Database recovered = Database.open(DIR, options(rebooted)))
-        {
-            final RecoveryReport report = recovered.recoveryReport().orElseThrow();
-            assertThat(report.transactionsUndone()).as("%s", report).isEqualTo(2);
-            // analysis reaches back to the first records of the writers running at the checkpoint
-            assertThat(report.fromLsn()).as("%s", report).isLessThan(report.checkpointLsn());
-            assertThat(contents(recovered)).isEqualTo(committed);
-            assertThat(recovered.verify().problems()).isEmpty();
-        }
+        final RecoveryReport report = recover(rebooted, committed);
+        assertThat(report.transactionsUndone()).as("%s", report).isEqualTo(2);
+        // analysis reaches back to the first records of the writers running at the checkpoint
+        assertThat(report.fromLsn()).as("%s", report).isLessThan(report.checkpointLsn());
     }
 
     @Test
@@ -193,13 +194,8 @@ class FuzzyCheckpointTest
         final SimulatedFileSystem rebooted = fs.crash(CrashMode.DROP_ALL, 3);
         abandon(db);
 
-        try (Database recovered = Database.open(DIR, options(rebooted)))
-        {
-            final RecoveryReport report = recovered.recoveryReport().orElseThrow();
-            assertThat(report.transactionsUndone()).as("%s", report).isEqualTo(1);
-            assertThat(contents(recovered)).isEqualTo(committed);
-            assertThat(recovered.verify().problems()).isEmpty();
-        }
+        final RecoveryReport report = recover(rebooted, committed);
+        assertThat(report.transactionsUndone()).as("%s", report).isEqualTo(1);
     }
 
     @Test
@@ -215,14 +211,9 @@ class FuzzyCheckpointTest
         abandon(db);
         rewriteAsVersionOne(rebooted, DIR.resolve(MasterRecord.FILE_NAME));
 
-        try (Database recovered = Database.open(DIR, options(rebooted)))
-        {
-            final RecoveryReport report = recovered.recoveryReport().orElseThrow();
-            assertThat(report.checkpointLsn()).as("%s", report).isZero();
-            assertThat(report.recordsRead()).as("%s", report).isGreaterThan(500);
-            assertThat(contents(recovered)).isEqualTo(committed);
-            assertThat(recovered.verify().problems()).isEmpty();
-        }
+        final RecoveryReport report = recover(rebooted, committed);
+        assertThat(report.checkpointLsn()).as("%s", report).isZero();
+        assertThat(report.recordsRead()).as("%s", report).isGreaterThan(500);
     }
 
     /** Writes the master record as version 1 wrote it: the same fields, no end LSN, the checksum at 40. */
