@@ -9,6 +9,14 @@ import dev.tidemark.mvcc.BTree;
 import dev.tidemark.mvcc.MvccStore;
 import dev.tidemark.mvcc.MvccStoreOptions;
 import dev.tidemark.mvcc.PageStoreOptions;
+import dev.tidemark.recovery.Recovery;
+import dev.tidemark.recovery.RecoveryReport;
+import dev.tidemark.snapshot.Checkpoint;
+import dev.tidemark.snapshot.CheckpointMark;
+import dev.tidemark.snapshot.CheckpointTables;
+import dev.tidemark.snapshot.Checkpointer;
+import dev.tidemark.snapshot.MasterRecord;
+import dev.tidemark.snapshot.TransactionTable;
 import dev.tidemark.wal.WalOptions;
 import dev.tidemark.wal.WriteAheadLog;
 import java.io.Closeable;
@@ -59,7 +67,7 @@ public final class Database implements AutoCloseable
     private final Ssi ssi = new Ssi();
     private final MvccStore store;
     private final LockManager locks;
-    private final int pageSize;
+    private final TransactionTable transactionTable;
     private final ConcurrentHashMap<String, Keyspace> keyspaces = new ConcurrentHashMap<>();
     private final AtomicLongArray counters = new AtomicLongArray(5);
     private final Object checkpointLock = new Object();
@@ -77,7 +85,6 @@ public final class Database implements AutoCloseable
         final RecoveryReport recovery)
     {
         this.recovery = recovery;
-        this.checkpointer = new Checkpointer(this, options);
         this.directory = directory;
         this.options = options;
         this.directoryLock = directoryLock;
@@ -85,7 +92,58 @@ public final class Database implements AutoCloseable
         this.txns = txns;
         this.store = store;
         this.locks = locks;
-        this.pageSize = store.pages().pageSize();
+        this.transactionTable = new TransactionTable()
+        {
+            @Override
+            public long nextTransactionId()
+            {
+                return txns.nextId();
+            }
+
+            @Override
+            public long lastCommitTimestamp()
+            {
+                return txns.visibleTimestamp();
+            }
+
+            @Override
+            public java.util.Map<Long, Long> activeWriters()
+            {
+                return txns.writersFirstLsn();
+            }
+        };
+        this.checkpointer = new Checkpointer(new Checkpointer.Target()
+        {
+            @Override
+            public void checkpoint()
+            {
+                Database.this.checkpoint();
+            }
+
+            @Override
+            public CheckpointMark lastCheckpoint()
+            {
+                return lastCheckpoint;
+            }
+
+            @Override
+            public WriteAheadLog wal()
+            {
+                return wal;
+            }
+
+            @Override
+            public boolean isStopped()
+            {
+                return Database.this.isStopped();
+            }
+
+            @Override
+            public Path directory()
+            {
+                return directory;
+            }
+        }, options.checkpointInterval(), options.checkpointLogBytes());
         for (final String name : store.treeNames())
         {
             keyspaces.put(name, new Keyspace(this, store.tree(name).orElseThrow()));
@@ -140,21 +198,21 @@ public final class Database implements AutoCloseable
             final PageStoreOptions pageOptions = PageStoreOptions.builder(pagesFile).fileIo(io)
                 .pageSize(options.pageSize()).bufferPoolBytes(options.cacheBytes()).build();
             RecoveryReport recovery = null;
-            if (master != null && (!master.closedCleanly || wal.lastAppendedLsn() > master.lastCheckpointRecord()))
+            if (master != null && (!master.closedCleanly() || wal.lastAppendedLsn() > master.lastCheckpointRecord()))
             {
                 LOG.info("the database at {} was not closed cleanly (log records up to LSN {}, the last checkpoint "
                     + "began at LSN {} and ended at LSN {}); recovering", dir, wal.lastAppendedLsn(),
-                    master.checkpointLsn, master.checkpointEndLsn);
-                final CheckpointTables tables = master.checkpointEndLsn == 0 ? null
-                    : CheckpointTables.read(wal, dir.resolve(WAL_DIRECTORY), master.checkpointLsn,
-                        master.checkpointEndLsn);
+                    master.checkpointLsn(), master.checkpointEndLsn());
+                final CheckpointTables tables = master.checkpointEndLsn() == 0 ? null
+                    : CheckpointTables.read(wal, dir.resolve(WAL_DIRECTORY), master.checkpointLsn(),
+                        master.checkpointEndLsn());
                 recovery = Recovery.run(MvccStoreOptions.builder(pageOptions).gcInterval(Duration.ZERO).build(), wal,
                     tables);
                 LOG.info("the database at {}: {}", dir, recovery);
             }
             final long nextId = master == null ? 1
-                : Math.max(master.nextTxnId, recovery == null ? 0 : recovery.maxTransactionId() + 1);
-            final TxnManager txns = new TxnManager(nextId, master == null ? 0 : master.lastTimestamp,
+                : Math.max(master.nextTxnId(), recovery == null ? 0 : recovery.maxTransactionId() + 1);
+            final TxnManager txns = new TxnManager(nextId, master == null ? 0 : master.lastTimestamp(),
                 TRANSACTION_SLOTS);
             final MvccStore store = MvccStore.open(MvccStoreOptions.builder(pageOptions).build(), wal, txns);
             opened.add(store);
@@ -398,38 +456,9 @@ public final class Database implements AutoCloseable
         requireOpen();
         synchronized (checkpointLock)
         {
-            final UnsafeBuffer begin = new UnsafeBuffer(new byte[TxnRecords.LENGTH]);
-            TxnRecords.write(begin, txns.nextId(), txns.visibleTimestamp(), System.currentTimeMillis());
-            final long beginLsn = wal.append(TxnRecords.CHECKPOINT_BEGIN, begin, 0, TxnRecords.LENGTH,
-                Durability.NONE);
-            // not needed for the checkpoint's correctness: writing the pages changed before it keeps the redo of
-            // the next restart short and lets the log below it go
-            wal.awaitDurable(beginLsn);
-            store.pages().flushUpTo(beginLsn);
-            CrashPoints.reached(CrashPoint.CHECKPOINT_TABLES_NOT_LOGGED);
-            final UnsafeBuffer tables = CheckpointTables.encode(beginLsn, txns.writersFirstLsn(),
-                store.pages().dirtyPages(), options.walSegmentSize() / (16 * CheckpointTables.ENTRY));
-            final long endLsn = wal.append(TxnRecords.CHECKPOINT_END, tables, 0, tables.capacity(),
-                Durability.SYNC);
-            CrashPoints.reached(CrashPoint.CHECKPOINT_BEFORE_MASTER_RECORD);
-            try
-            {
-                new MasterRecord(beginLsn, endLsn, txns.nextId(), txns.visibleTimestamp(), pageSize, closing)
-                    .write(options.fileIo(), directory);
-            }
-            catch (final IOException ex)
-            {
-                throw new StorageIOException("cannot write the master record of " + directory + ": "
-                    + ex.getMessage(), ex);
-            }
-            wal.retireBelow(CheckpointTables.retainFrom(tables));
-            lastCheckpoint = new CheckpointMark(endLsn, wal.writtenPosition(), System.nanoTime());
+            lastCheckpoint = Checkpoint.take(wal, store.pages(), transactionTable, options.fileIo(), directory,
+                options.walSegmentSize(), closing);
         }
-    }
-
-    /** Where and when the last checkpoint was: its record's LSN, the log's written position, nanoTime. */
-    record CheckpointMark(long lsn, long position, long nanos)
-    {
     }
 
     /** @return the last checkpoint of this open */

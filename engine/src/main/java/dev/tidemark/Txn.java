@@ -11,6 +11,7 @@ import dev.tidemark.mvcc.Snapshot;
 import dev.tidemark.mvcc.TreeCursor;
 import dev.tidemark.mvcc.WriteConflictException;
 import dev.tidemark.mvcc.WriteTxn;
+import dev.tidemark.snapshot.TxnRecords;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;

@@ -2,6 +2,7 @@ package dev.tidemark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tidemark.recovery.RecoveryReport;
 import dev.tidemark.testkit.fs.CrashMode;
 import dev.tidemark.testkit.fs.SimulatedFileSystem;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package dev.tidemark.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tidemark.Database;
-import dev.tidemark.RecoveryReport;
+import dev.tidemark.recovery.RecoveryReport;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Tag;

@@ -1,6 +1,6 @@
 package dev.tidemark.testkit;
 
-import dev.tidemark.RecoveryReport;
+import dev.tidemark.recovery.RecoveryReport;
 import java.util.List;
 import java.util.Optional;
 

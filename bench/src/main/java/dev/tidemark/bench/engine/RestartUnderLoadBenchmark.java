@@ -1,8 +1,8 @@
 package dev.tidemark.bench.engine;
 
 import dev.tidemark.Database;
-import dev.tidemark.RecoveryReport;
 import dev.tidemark.bench.BenchFiles;
+import dev.tidemark.recovery.RecoveryReport;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

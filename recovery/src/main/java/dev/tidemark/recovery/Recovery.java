@@ -1,11 +1,17 @@
-package dev.tidemark;
+package dev.tidemark.recovery;
 
+import dev.tidemark.CorruptionException;
+import dev.tidemark.CrashPoint;
+import dev.tidemark.CrashPoints;
+import dev.tidemark.Durability;
 import dev.tidemark.mvcc.CommitTable;
 import dev.tidemark.mvcc.MvccStore;
 import dev.tidemark.mvcc.MvccStoreOptions;
 import dev.tidemark.mvcc.RedoReport;
 import dev.tidemark.mvcc.RedoScope;
 import dev.tidemark.mvcc.WriteTxn;
+import dev.tidemark.snapshot.CheckpointTables;
+import dev.tidemark.snapshot.TxnRecords;
 import dev.tidemark.wal.WriteAheadLog;
 import java.time.Duration;
 import java.util.HashSet;
@@ -16,7 +22,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Restart recovery of a database that was not closed cleanly (ARIES: Mohan et al., TODS 1992), run by
- * {@link Database#open} before it returns.
+ * {@code Database.open} before it returns.
  *
  * <ol>
  *   <li><b>Analysis and redo</b>, one read of the log in LSN order. It starts at the last complete checkpoint
@@ -43,7 +49,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * that the next open reads the catalog and free pages as the log left them. A crash during recovery is recovered by running it
  * again.
  */
-final class Recovery
+public final class Recovery
 {
     private Recovery()
     {
@@ -53,7 +59,7 @@ final class Recovery
      * @param tables the tables of the last complete checkpoint, or null when the master record has none (version 1):
      *               then the whole log kept is read and every page change in it looked at
      */
-    static RecoveryReport run(final MvccStoreOptions storeOptions, final WriteAheadLog wal,
+    public static RecoveryReport run(final MvccStoreOptions storeOptions, final WriteAheadLog wal,
         final CheckpointTables tables)
     {
         final long startNanos = System.nanoTime();

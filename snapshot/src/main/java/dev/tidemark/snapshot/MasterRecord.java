@@ -1,5 +1,9 @@
-package dev.tidemark;
+package dev.tidemark.snapshot;
 
+import dev.tidemark.CorruptionException;
+import dev.tidemark.CrashPoint;
+import dev.tidemark.CrashPoints;
+import dev.tidemark.UnsupportedFormatException;
 import dev.tidemark.io.FileHandle;
 import dev.tidemark.io.FileIo;
 import java.io.IOException;
@@ -24,23 +28,23 @@ import java.util.zip.CRC32C;
  * Version 1 (44 bytes: no end LSN, the CRC at 40) is still read: its checkpoint has no tables, so recovery reads the
  * whole log kept.
  */
-final class MasterRecord
+public final class MasterRecord
 {
-    static final String FILE_NAME = "MASTER";
+    public static final String FILE_NAME = "MASTER";
     private static final int MAGIC = 0x524D4D54;
     private static final int VERSION = 2;
     private static final int LENGTH = 52;
     private static final int V1_LENGTH = 44;
     private static final int CLOSED_CLEANLY = 1;
 
-    final long checkpointLsn;
-    final long checkpointEndLsn;
-    final long nextTxnId;
-    final long lastTimestamp;
-    final int pageSize;
-    final boolean closedCleanly;
+    private final long checkpointLsn;
+    private final long checkpointEndLsn;
+    private final long nextTxnId;
+    private final long lastTimestamp;
+    private final int pageSize;
+    private final boolean closedCleanly;
 
-    MasterRecord(final long checkpointLsn, final long checkpointEndLsn, final long nextTxnId,
+    public MasterRecord(final long checkpointLsn, final long checkpointEndLsn, final long nextTxnId,
         final long lastTimestamp, final int pageSize, final boolean closedCleanly)
     {
         this.checkpointEndLsn = checkpointEndLsn;
@@ -52,7 +56,7 @@ final class MasterRecord
     }
 
     /** @return the master record of {@code directory}, or null when it has none */
-    static MasterRecord read(final FileIo io, final Path directory) throws IOException
+    public static MasterRecord read(final FileIo io, final Path directory) throws IOException
     {
         final Path file = directory.resolve(FILE_NAME);
         if (!io.exists(file))
@@ -95,14 +99,50 @@ final class MasterRecord
             bytes.getLong(24), bytes.getInt(32), (bytes.getInt(36) & CLOSED_CLEANLY) != 0);
     }
 
+    /** @return the LSN of the last complete checkpoint's begin record; 0 before the first */
+    public long checkpointLsn()
+    {
+        return checkpointLsn;
+    }
+
+    /** @return the LSN of the same checkpoint's end record (its tables); 0 in a version 1 record */
+    public long checkpointEndLsn()
+    {
+        return checkpointEndLsn;
+    }
+
+    /** @return the next transaction id when it was written */
+    public long nextTxnId()
+    {
+        return nextTxnId;
+    }
+
+    /** @return the last published commit timestamp when it was written */
+    public long lastTimestamp()
+    {
+        return lastTimestamp;
+    }
+
+    /** @return the page size of the page file */
+    public int pageSize()
+    {
+        return pageSize;
+    }
+
+    /** @return whether a clean close wrote it (nothing can follow its checkpoint) */
+    public boolean closedCleanly()
+    {
+        return closedCleanly;
+    }
+
     /** @return the LSN of this checkpoint's last record: a database closed cleanly has nothing after it */
-    long lastCheckpointRecord()
+    public long lastCheckpointRecord()
     {
         return Math.max(checkpointLsn, checkpointEndLsn);
     }
 
     /** Replaces the master record of {@code directory} durably. */
-    void write(final FileIo io, final Path directory) throws IOException
+    public void write(final FileIo io, final Path directory) throws IOException
     {
         final ByteBuffer bytes = ByteBuffer.allocate(LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         bytes.putInt(0, MAGIC);

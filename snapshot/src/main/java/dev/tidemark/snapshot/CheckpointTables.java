@@ -1,5 +1,7 @@
-package dev.tidemark;
+package dev.tidemark.snapshot;
 
+import dev.tidemark.CorruptionException;
+import dev.tidemark.UnsupportedFormatException;
 import dev.tidemark.mvcc.RedoScope;
 import dev.tidemark.wal.WalCursor;
 import dev.tidemark.wal.WriteAheadLog;
@@ -26,11 +28,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  *     pages x (u64 page id, u64 recLSN)
  * </pre>
  */
-final class CheckpointTables
+public final class CheckpointTables
 {
-    static final int VERSION = 1;
-    static final int HEADER = 32;
-    static final int ENTRY = 16;
+    public static final int VERSION = 1;
+    public static final int HEADER = 32;
+    public static final int ENTRY = 16;
     private static final int COMPLETE = 1;
 
     private final long beginLsn;
@@ -58,7 +60,7 @@ final class CheckpointTables
      *                 every page changed from there
      * @return the record's payload
      */
-    static UnsafeBuffer encode(final long beginLsn, final Map<Long, Long> writers, final Map<Long, Long> dirty,
+    public static UnsafeBuffer encode(final long beginLsn, final Map<Long, Long> writers, final Map<Long, Long> dirty,
         final int maxPages)
     {
         final boolean complete = dirty.size() <= maxPages;
@@ -99,7 +101,7 @@ final class CheckpointTables
      * @return the lowest LSN the log must keep for this checkpoint to be recovered from: its begin record, the
      * oldest change of a dirty page, the first record of every writer running at the checkpoint
      */
-    static long retainFrom(final DirectBuffer record)
+    public static long retainFrom(final DirectBuffer record)
     {
         long lowest = Math.min(record.getLong(8), record.getLong(16));
         final int writers = record.getInt(24);
@@ -116,7 +118,7 @@ final class CheckpointTables
      * @throws CorruptionException when the log does not hold it, or it is not the end of the checkpoint that began
      *                             at {@code beginLsn}
      */
-    static CheckpointTables read(final WriteAheadLog wal, final Path walDirectory, final long beginLsn,
+    public static CheckpointTables read(final WriteAheadLog wal, final Path walDirectory, final long beginLsn,
         final long endLsn)
     {
         if (endLsn < wal.firstLsn() || endLsn > wal.lastAppendedLsn())
@@ -136,7 +138,7 @@ final class CheckpointTables
         }
     }
 
-    static CheckpointTables decode(final DirectBuffer record, final int length, final long beginLsn,
+    public static CheckpointTables decode(final DirectBuffer record, final int length, final long beginLsn,
         final Path walDirectory)
     {
         if (length < HEADER || record.getByte(0) != VERSION)
@@ -163,19 +165,19 @@ final class CheckpointTables
     }
 
     /** @return the LSN of the checkpoint's begin record */
-    long beginLsn()
+    public long beginLsn()
     {
         return beginLsn;
     }
 
     /** @return where restart analysis starts: the lowest of the begin LSN, redo LSN and writers' first LSNs */
-    long analysisLsn()
+    public long analysisLsn()
     {
         return analysisLsn;
     }
 
     /** @return the lowest recLSN of the checkpoint's dirty-page table */
-    long redoLsn()
+    public long redoLsn()
     {
         return redoLsn;
     }
@@ -187,7 +189,7 @@ final class CheckpointTables
      * before its change is logged), so it needs no redo. The exception is a page freed without that protection
      * (see {@code docs/format/txn.md}): it stays unreachable with its old contents until recovery frees it again.
      */
-    RedoScope scope()
+    public RedoScope scope()
     {
         return (pageId, lsn) ->
         {

@@ -1,5 +1,8 @@
-package dev.tidemark;
+package dev.tidemark.snapshot;
 
+import dev.tidemark.wal.WriteAheadLog;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -7,30 +10,54 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The checkpointer, thread {@value #THREAD_NAME}: checkpoints a database that changed since its last checkpoint
- * once {@link DatabaseOptions#checkpointInterval()} passed or {@link DatabaseOptions#checkpointLogBytes()} of log
- * were written, so that the log it keeps (and a restart reads) stays short. It looks ten times a second. A failed
+ * once an interval passed or some volume of log was written since (the database's {@code checkpointInterval} and
+ * {@code checkpointLogBytes} options), so that the log it keeps (and a restart reads) stays short. It looks ten times a second. A failed
  * checkpoint is logged and tried again an interval later; after the log failed for good it stops.
  */
-final class Checkpointer implements Runnable
+public final class Checkpointer implements Runnable
 {
-    static final String THREAD_NAME = "tidemark-checkpointer";
+    public static final String THREAD_NAME = "tidemark-checkpointer";
     private static final Logger LOG = LoggerFactory.getLogger(Checkpointer.class);
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-    private final Database db;
+    private final Target db;
     private final long intervalNanos;
     private final long logBytes;
     private volatile boolean stopped;
     private Thread thread;
 
-    Checkpointer(final Database db, final DatabaseOptions options)
+    /** The database a checkpointer serves. */
+    public interface Target
     {
-        this.db = db;
-        this.intervalNanos = options.checkpointInterval().toNanos();
-        this.logBytes = options.checkpointLogBytes();
+        /** Takes a checkpoint; may throw. */
+        void checkpoint();
+
+        /** @return where the last checkpoint ended */
+        CheckpointMark lastCheckpoint();
+
+        /** @return the database's log */
+        WriteAheadLog wal();
+
+        /** @return whether the database stopped for good (no checkpoint can succeed any more) */
+        boolean isStopped();
+
+        /** @return the database directory, for log messages */
+        Path directory();
     }
 
-    void start()
+    /**
+     * @param interval a checkpoint at least this often while the database changes; zero for none by time
+     * @param logBytes a checkpoint once this much log was written since the last; zero for none by volume
+     */
+    public Checkpointer(final Target db, final Duration interval, final long logBytes)
+    {
+        this.db = db;
+        this.intervalNanos = interval.toNanos();
+        this.logBytes = logBytes;
+    }
+
+    /** Starts the thread, unless both triggers are zero. */
+    public void start()
     {
         if (intervalNanos == 0 && logBytes == 0)
         {
@@ -52,7 +79,7 @@ final class Checkpointer implements Runnable
             {
                 return;
             }
-            final Database.CheckpointMark last = db.lastCheckpoint();
+            final CheckpointMark last = db.lastCheckpoint();
             if (db.wal().lastAppendedLsn() <= last.lsn())
             {
                 continue;
@@ -87,7 +114,7 @@ final class Checkpointer implements Runnable
     }
 
     /** Stops the thread and waits for a checkpoint under way to end. */
-    void stop()
+    public void stop()
     {
         stopped = true;
         final Thread running = thread;

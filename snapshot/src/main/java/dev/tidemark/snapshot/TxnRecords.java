@@ -1,9 +1,9 @@
-package dev.tidemark;
+package dev.tidemark.snapshot;
 
 import org.agrona.MutableDirectBuffer;
 
 /**
- * Byte layout of the log records the engine writes (little-endian); spec in {@code docs/format/txn.md}.
+ * Byte layout of the transaction and checkpoint log records (little-endian) (little-endian); spec in {@code docs/format/txn.md}.
  *
  * <pre>
  *  commit (type 32), abort (type 33):
@@ -21,20 +21,20 @@ import org.agrona.MutableDirectBuffer;
  *  checkpoint end (type 35): the checkpoint's tables, see {@link CheckpointTables}
  * </pre>
  */
-final class TxnRecords
+public final class TxnRecords
 {
-    static final int COMMIT = 32;
-    static final int ABORT = 33;
-    static final int CHECKPOINT_BEGIN = 34;
-    static final int CHECKPOINT_END = 35;
-    static final int VERSION = 1;
-    static final int LENGTH = 32;
+    public static final int COMMIT = 32;
+    public static final int ABORT = 33;
+    public static final int CHECKPOINT_BEGIN = 34;
+    public static final int CHECKPOINT_END = 35;
+    public static final int VERSION = 1;
+    public static final int LENGTH = 32;
 
     private TxnRecords()
     {
     }
 
-    static void write(final MutableDirectBuffer to, final long first, final long second, final long wallClock)
+    public static void write(final MutableDirectBuffer to, final long first, final long second, final long wallClock)
     {
         to.putByte(0, (byte)VERSION);
         to.putByte(1, (byte)0);

@@ -1,11 +1,11 @@
-package dev.tidemark;
+package dev.tidemark.recovery;
 
 import java.time.Duration;
 
 /**
- * What restart recovery did when {@link Database#open} found the database not closed cleanly: the log it read, the
+ * What restart recovery did when {@code Database.open} found the database not closed cleanly: the log it read, the
  * page changes it repeated, the transactions it rolled back, and the time of each pass. Available from
- * {@link Database#recoveryReport()} and logged at INFO.
+ * {@code Database.recoveryReport()} and logged at INFO.
  */
 public final class RecoveryReport
 {
@@ -139,7 +139,7 @@ public final class RecoveryReport
     }
 
     /** @return the highest transaction id in the log, so that new ids start above it */
-    long maxTransactionId()
+    public long maxTransactionId()
     {
         return maxTransactionId;
     }
