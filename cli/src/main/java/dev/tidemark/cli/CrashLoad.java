@@ -1,6 +1,7 @@
 package dev.tidemark.cli;
 
 import dev.tidemark.Database;
+import dev.tidemark.DatabaseOptions;
 import dev.tidemark.IsolationLevel;
 import dev.tidemark.Keyspace;
 import dev.tidemark.Transaction;
@@ -65,9 +66,14 @@ public final class CrashLoad
 
     public static void main(final String[] args)
     {
+        run(Path.of(args[0]), DatabaseOptions.builder().build(), args.length > 1 && args[1].equals("--concurrent"));
+    }
+
+    /** Opens the database in {@code directory} with {@code options} and loads it until the process is killed. */
+    static void run(final Path directory, final DatabaseOptions options, final boolean concurrent)
+    {
         final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        final Database db = Database.open(Path.of(args[0]));
-        final boolean concurrent = args.length > 1 && args[1].equals("--concurrent");
+        final Database db = Database.open(directory, options);
         final Keyspace keyspace = db.keyspace(KEYSPACE);
         long next = 1;
         try (Transaction txn = db.begin())

@@ -38,9 +38,15 @@ final class CrashRun
     /** As {@link #start(Path)}; with {@code concurrent} the child adds transfers and growing/shrinking batches. */
     static CrashRun start(final Path directory, final boolean concurrent)
     {
+        return start(directory, concurrent, CrashLoad.class.getName());
+    }
+
+    /** As {@link #start(Path, boolean)}, with another main class that takes the same arguments. */
+    static CrashRun start(final Path directory, final boolean concurrent, final String mainClass)
+    {
         final String java = ProcessHandle.current().info().command().orElse("java");
         final List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-            CrashLoad.class.getName(), directory.toString()));
+            mainClass, directory.toString()));
         if (concurrent)
         {
             command.add("--concurrent");
