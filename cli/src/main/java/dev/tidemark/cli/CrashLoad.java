@@ -64,15 +64,45 @@ public final class CrashLoad
         return bytes == null ? 0 : ByteBuffer.wrap(bytes).getLong();
     }
 
+    /** The exit status of a child that halted itself at an armed crash point. */
+    static final int HALTED_AT_CRASH_POINT = 86;
+
     public static void main(final String[] args)
     {
-        run(Path.of(args[0]), DatabaseOptions.builder().build(), args.length > 1 && args[1].equals("--concurrent"));
+        run(Path.of(args[0]), DatabaseOptions.builder().build(), java.util.Arrays.copyOfRange(args, 1, args.length));
     }
 
-    /** Opens the database in {@code directory} with {@code options} and loads it until the process is killed. */
-    static void run(final Path directory, final DatabaseOptions options, final boolean concurrent)
+    /**
+     * Opens the database in {@code directory} with {@code options} and loads it until the process is killed. Flags:
+     * {@code --concurrent} adds the concurrent load; {@code --crash-at=POINT:N} halts the JVM (as SIGKILL would:
+     * no shutdown hooks, nothing more written) the N-th time the engine reaches crash point POINT, which needs
+     * {@code -Dtidemark.crashPoints=true}.
+     */
+    static void run(final Path directory, final DatabaseOptions options, final String... flags)
     {
         final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        boolean concurrent = false;
+        for (final String flag : flags)
+        {
+            if (flag.equals("--concurrent"))
+            {
+                concurrent = true;
+            }
+            else if (flag.startsWith("--crash-at="))
+            {
+                final String[] parts = flag.substring("--crash-at=".length()).split(":");
+                final dev.tidemark.CrashPoint point = dev.tidemark.CrashPoint.valueOf(parts[0]);
+                dev.tidemark.CrashPoints.arm(point, Integer.parseInt(parts[1]), () ->
+                {
+                    out.println("HALT " + point);
+                    Runtime.getRuntime().halt(HALTED_AT_CRASH_POINT);
+                });
+            }
+            else
+            {
+                throw new IllegalArgumentException("unknown flag " + flag);
+            }
+        }
         final Database db = Database.open(directory, options);
         final Keyspace keyspace = db.keyspace(KEYSPACE);
         long next = 1;

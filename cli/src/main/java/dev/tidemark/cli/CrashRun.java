@@ -38,18 +38,30 @@ final class CrashRun
     /** As {@link #start(Path)}; with {@code concurrent} the child adds transfers and growing/shrinking batches. */
     static CrashRun start(final Path directory, final boolean concurrent)
     {
-        return start(directory, concurrent, CrashLoad.class.getName());
+        return start(directory, concurrent, CrashLoad.class.getName(), null);
     }
 
-    /** As {@link #start(Path, boolean)}, with another main class that takes the same arguments. */
-    static CrashRun start(final Path directory, final boolean concurrent, final String mainClass)
+    /**
+     * As {@link #start(Path, boolean)}, with another main class that takes the same arguments, and optionally a crash
+     * point ({@code POINT:N}) at which the child halts itself.
+     */
+    static CrashRun start(final Path directory, final boolean concurrent, final String mainClass,
+        final String crashAt)
     {
         final String java = ProcessHandle.current().info().command().orElse("java");
-        final List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-            mainClass, directory.toString()));
+        final List<String> command = new ArrayList<>(List.of(java));
+        if (crashAt != null)
+        {
+            command.add("-D" + dev.tidemark.CrashPoints.PROPERTY + "=true");
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass, directory.toString()));
         if (concurrent)
         {
             command.add("--concurrent");
+        }
+        if (crashAt != null)
+        {
+            command.add("--crash-at=" + crashAt);
         }
         try
         {
@@ -99,12 +111,21 @@ final class CrashRun
             {
                 Thread.sleep(10);
             }
-            if (!process.isAlive())
+            if (!process.isAlive() && process.exitValue() != CrashLoad.HALTED_AT_CRASH_POINT)
             {
                 throw new IllegalStateException("the demo's child JVM ended on its own with exit code "
                     + process.exitValue() + " before it was killed");
             }
-            Thread.sleep(millis);
+            final long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            while (process.isAlive() && System.nanoTime() < until)
+            {
+                Thread.sleep(Math.min(10, millis));
+            }
+            if (!process.isAlive() && process.exitValue() != CrashLoad.HALTED_AT_CRASH_POINT)
+            {
+                throw new IllegalStateException("the demo's child JVM ended on its own with exit code "
+                    + process.exitValue() + " before it was killed");
+            }
             process.destroyForcibly();
             process.waitFor(60, TimeUnit.SECONDS);
             reader.join(10_000);
@@ -122,6 +143,10 @@ final class CrashRun
     String signal()
     {
         final int status = process.exitValue();
+        if (status == CrashLoad.HALTED_AT_CRASH_POINT)
+        {
+            return "halted itself at its armed crash point (exit status " + status + ")";
+        }
         return status > 128 ? "exit status " + status + " = 128 + signal " + (status - 128) : "exit status " + status;
     }
 

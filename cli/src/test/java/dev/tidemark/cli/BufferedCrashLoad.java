@@ -17,6 +17,6 @@ public final class BufferedCrashLoad
     public static void main(final String[] args)
     {
         CrashLoad.run(Path.of(args[0]), DatabaseOptions.builder().fileIo(new BufferingFileIo()).build(),
-            args.length > 1 && args[1].equals("--concurrent"));
+            java.util.Arrays.copyOfRange(args, 1, args.length));
     }
 }

@@ -324,15 +324,18 @@ public final class MvccStore implements AutoCloseable
      * Undoes the changes of {@code txn} logged after {@code toLsn} (0: all of them), newest first, reading them
      * back from the log; each undo is logged as a compensation record, so that a rollback cut short by a crash is
      * finished by recovery and never undone twice. A savepoint is the transaction's {@link WriteTxn#lastLsn()}.
+     *
+     * @return the LSN of the transaction's next record to undo (at or below {@code toLsn}), or 0 when none is left;
+     * restart recovery interleaves the rollbacks of several transactions in reverse LSN order with it
      */
-    public void rollback(final WriteTxn txn, final long toLsn)
+    public long rollback(final WriteTxn txn, final long toLsn)
     {
         Objects.requireNonNull(txn, "txn");
         requireWritable();
         long lsn = txn.lastLsn();
         if (lsn <= toLsn)
         {
-            return;
+            return lsn;
         }
         final EntryRecord record = new EntryRecord();
         awaitWritten(lsn);
@@ -383,6 +386,7 @@ public final class MvccStore implements AutoCloseable
                 lsn = prev;
             }
         }
+        return lsn;
     }
 
     private void awaitWritten(final long lsn)

@@ -16,6 +16,7 @@ import dev.tidemark.wal.WriteAheadLog;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -36,7 +37,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *       compensations of rollbacks under way included; commit and abort records are collected. A master record of
  *       version 1 has no tables: then the pass reads the whole log kept and looks at every page change.</li>
  *   <li><b>Undo</b>: every transaction that wrote but has neither a commit nor an abort record (a loser) is rolled
- *       back logically from its last record ({@link MvccStore#rollback}): each change is undone where its key
+ *       back, all of them together in reverse LSN order, logically from its last record ({@link MvccStore#rollback}): each change is undone where its key
  *       lives now, logged as a compensation record whose undo-next LSN skips it, so that a crash during undo
  *       resumes where it stopped; compensation records already in the log are skipped the same way. Structure
  *       changes (splits, merges, page allocation) are not undone. An abort record ends each. Then pages that no
@@ -118,12 +119,22 @@ public final class Recovery
         try (MvccStore store = MvccStore.open(storeOptions, wal, table))
         {
             final UnsafeBuffer record = new UnsafeBuffer(new byte[TxnRecords.LENGTH]);
-            for (final Map.Entry<Long, Long> loser : toUndo.entrySet())
+            // the losers' changes are undone in reverse LSN order across all of them, as ARIES does: the loser
+            // with the highest next record to undo goes back to the next-highest one's, and so on
+            final PriorityQueue<Undo> pending = new PriorityQueue<>((a, b) -> Long.compare(b.next, a.next));
+            toUndo.forEach((id, lastLsn) -> pending.add(new Undo(WriteTxn.recovered(id, lastLsn), lastLsn)));
+            while (!pending.isEmpty())
             {
-                final WriteTxn txn = WriteTxn.recovered(loser.getKey(), loser.getValue());
-                store.rollback(txn, 0);
+                final Undo top = pending.poll();
+                final Undo second = pending.peek();
+                top.next = store.rollback(top.txn, second == null ? 0 : second.next);
+                if (top.next > 0)
+                {
+                    pending.add(top);
+                    continue;
+                }
                 CrashPoints.reached(CrashPoint.RECOVERY_UNDO);
-                TxnRecords.write(record, txn.id(), txn.lastLsn(), System.currentTimeMillis());
+                TxnRecords.write(record, top.txn.id(), top.txn.lastLsn(), System.currentTimeMillis());
                 wal.append(TxnRecords.ABORT, record, 0, TxnRecords.LENGTH, Durability.NONE);
             }
             // pages allocated by a change whose referring record never reached the log
@@ -132,7 +143,21 @@ public final class Recovery
         }
         final long undoneNanos = System.nanoTime();
         return new RecoveryReport(tables == null ? 0 : tables.beginLsn(), fromLsn, Math.max(redo.toLsn(), 0),
-            redo.records(), redo.bytes(), redo.pagesRedone(), redo.pagesSkipped(), redo.passTime(), commits[0], toUndo.size(), Duration.ofNanos(redoneNanos - startNanos),
-            Duration.ofNanos(undoneNanos - redoneNanos), reclaimed, Math.max(maxId[0], redo.maxTransactionId()));
+            redo.records(), redo.bytes(), redo.pagesRedone(), redo.pagesSkipped(), redo.passTime(), commits[0],
+            toUndo.size(), Duration.ofNanos(redoneNanos - startNanos), Duration.ofNanos(undoneNanos - redoneNanos),
+            reclaimed, Math.max(maxId[0], redo.maxTransactionId()));
+    }
+
+    /** A loser being rolled back, and the LSN of its next record to undo. */
+    private static final class Undo
+    {
+        final WriteTxn txn;
+        long next;
+
+        Undo(final WriteTxn txn, final long next)
+        {
+            this.txn = txn;
+            this.next = next;
+        }
     }
 }

@@ -48,6 +48,8 @@ public final class WriteAheadLog implements AutoCloseable
     private final WalOpenReport openReport;
     private final LongSupplier durable;
     private final BooleanSupplier stopWaiting;
+    /** Open {@link #hold}s; {@link #retireBelow} reads them under {@code retireLock}. */
+    private final java.util.Set<Hold> holds = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Object retireLock = new Object();
     private volatile boolean closed;
 
@@ -326,9 +328,9 @@ public final class WriteAheadLog implements AutoCloseable
     }
 
     /**
-     * Retires (deletes) whole segments whose every record is below {@code retentionLsn}: never the segment being
-     * written, never one the archive hook has not taken. Cursors reading a retired segment keep it mapped until
-     * they move on.
+     * Retires (deletes) whole segments whose every record is below {@code retentionLsn} and below every open
+     * {@link #hold}: never the segment being written, never one the archive hook has not taken. Cursors reading a
+     * retired segment keep it mapped until they move on.
      *
      * @return how many segments were retired
      */
@@ -336,10 +338,15 @@ public final class WriteAheadLog implements AutoCloseable
     {
         synchronized (retireLock)
         {
+            long keepFrom = retentionLsn;
+            for (final Hold hold : holds)
+            {
+                keepFrom = Math.min(keepFrom, hold.fromLsn);
+            }
             final Segment[] snapshot = state.segments();
             int count = 0;
             while (count < snapshot.length - 1
-                && snapshot[count + 1].firstLsn() <= retentionLsn
+                && snapshot[count + 1].firstLsn() <= keepFrom
                 && snapshot[count].isArchived())
             {
                 count++;
@@ -364,6 +371,48 @@ public final class WriteAheadLog implements AutoCloseable
                     + "; they are no longer used and may be deleted by hand", ex);
             }
             return count;
+        }
+    }
+
+    /**
+     * Holds the log from {@code fromLsn} on: no record at or above it is retired until the hold is closed.
+     *
+     * @throws IllegalArgumentException when {@code fromLsn} is below the first record the log still has
+     */
+    public LogHold hold(final long fromLsn)
+    {
+        synchronized (retireLock)
+        {
+            if (fromLsn < firstLsn())
+            {
+                throw new IllegalArgumentException("cannot hold the log from LSN " + fromLsn + ": it starts at LSN "
+                    + firstLsn() + " (records below were retired)");
+            }
+            final Hold hold = new Hold(fromLsn);
+            holds.add(hold);
+            return hold;
+        }
+    }
+
+    private final class Hold implements LogHold
+    {
+        private final long fromLsn;
+
+        Hold(final long fromLsn)
+        {
+            this.fromLsn = fromLsn;
+        }
+
+        @Override
+        public long fromLsn()
+        {
+            return fromLsn;
+        }
+
+        @Override
+        public void close()
+        {
+            holds.remove(this);
         }
     }
 

@@ -377,6 +377,37 @@ class WriteAheadLogTest
     }
 
     @Test
+    void shouldKeepWhatAHoldHoldsUntilItIsClosed()
+    {
+        try (WriteAheadLog wal = WriteAheadLog.open(options().build()))
+        {
+            for (int i = 0; i < 2000; i++)
+            {
+                wal.append(0, payload(i, 100), Durability.NONE);
+            }
+            wal.flush();
+            final int segments = wal.segmentPaths().size();
+            assertThat(segments).isGreaterThan(2);
+            final LogHold hold = wal.hold(wal.firstLsn());
+            assertThat(wal.retireBelow(1500)).as("held from the first record").isZero();
+            assertThat(wal.segmentPaths()).hasSize(segments);
+            hold.close();
+            hold.close();
+            final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            int retired = wal.retireBelow(1500);
+            while (retired == 0 && System.nanoTime() < deadline)
+            {
+                Thread.onSpinWait();
+                retired = wal.retireBelow(1500);
+            }
+            assertThat(retired).as("released").isPositive();
+            final long first = wal.firstLsn();
+            assertThatThrownBy(() -> wal.hold(first - 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("retired");
+        }
+    }
+
+    @Test
     void shouldStopItsThreadsOnClose()
     {
         WriteAheadLog.open(options().build()).close();

@@ -146,8 +146,8 @@ public class RecoveryBenchmark
         final RecoveryReport report = opened.recoveryReport().orElseThrow(() ->
             new IllegalStateException("the crash image opened without recovery"));
         final double seconds = report.redoPass().toNanos() / 1e9;
-        System.out.printf(Locale.ROOT, "%nredo: %,.1f MB of log records in a %,.0f ms pass = %,.0f MB/s, %,.0f records/s"
-            + "; %s%n", report.bytesRead() / 1e6, seconds * 1e3, report.bytesRead() / 1e6 / seconds,
+        System.out.printf(Locale.ROOT, "%nredo: %,.1f MB of log records in a %,.0f ms pass = %,.0f MB/s, "
+            + "%,.0f records/s; %s%n", report.bytesRead() / 1e6, seconds * 1e3, report.bytesRead() / 1e6 / seconds,
             report.recordsRead() / seconds, report);
         opened.close();
         opened = null;
