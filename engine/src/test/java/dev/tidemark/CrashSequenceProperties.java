@@ -29,7 +29,8 @@ import net.jqwik.api.Tag;
  * transactions and while a writer runs), some of them again during the recovery that follows, and I/O errors (a
  * write or force failing once or from then on, after which the run crashes). After every reopen: the
  * {@link KvHistory} oracles (O1 every acknowledged SYNC commit, O2 nothing of a transaction that did not commit,
- * O3 a commit in doubt whole or not at all; ASYNC and NONE commits, and commits that failed, count as in doubt),
+ * O3 a commit in doubt whole or not at all; ASYNC and NONE commits, and commits that failed, count as in doubt; O4
+ * no commit survives one whose commit returned before it was called),
  * {@code verify()} (O6), a recovery crashed part way finished by the next open (O7), the work going on afterwards
  * (O8), and after an I/O error (O9) no commit acknowledged over a failed write or force that the reopened database
  * lacks. While a transaction runs, every get and scan must show the committed state with its own writes over it.
@@ -244,6 +245,10 @@ class CrashSequenceProperties
                 if (durability == Durability.SYNC)
                 {
                     record.acknowledged();
+                }
+                else
+                {
+                    record.returned();
                 }
                 own.forEach((index, value) ->
                 {

@@ -48,7 +48,7 @@ class ReadmeCrashExampleTest
                 while (cursor.next()) {
                     state.put(cursor.key(), cursor.value());
                 }
-                assertThat(history.check(state)).as("%s, %s", mode, fs.describe()).isEmpty();  // O1-O3
+                assertThat(history.check(state)).as("%s, %s", mode, fs.describe()).isEmpty();  // O1-O4
                 assertThat(recovered.verify().problems()).isEmpty();                         // O6
             }
         }

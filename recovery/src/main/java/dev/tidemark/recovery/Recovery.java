@@ -19,7 +19,10 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Restart recovery of a database that was not closed cleanly (ARIES: Mohan et al., TODS 1992), run by
@@ -37,21 +40,25 @@ import org.agrona.concurrent.UnsafeBuffer;
  *       compensations of rollbacks under way included; commit and abort records are collected. A master record of
  *       version 1 has no tables: then the pass reads the whole log kept and looks at every page change.</li>
  *   <li><b>Undo</b>: every transaction that wrote but has neither a commit nor an abort record (a loser) is rolled
- *       back, all of them together in reverse LSN order, logically from its last record ({@link MvccStore#rollback}): each change is undone where its key
- *       lives now, logged as a compensation record whose undo-next LSN skips it, so that a crash during undo
- *       resumes where it stopped; compensation records already in the log are skipped the same way. Structure
- *       changes (splits, merges, page allocation) are not undone. An abort record ends each. Then pages that no
+ *       back, all of them together in reverse LSN order, logically from its last record
+ *       ({@link MvccStore#rollback}): each change is undone where its key lives now, logged as a compensation
+ *       record whose undo-next LSN skips it, so that a crash during undo resumes where it stopped; compensation
+ *       records already in the log are skipped the same way. Structure changes (splits, merges, page allocation)
+ *       are not undone. An abort record ends each. Then pages that no
  *       tree reaches and that are not free (allocated by a change whose referring record never reached the log)
  *       are freed, logged.</li>
  * </ol>
  * Redo runs on a store opened without its catalog (whose pages on disk may be older than each other until redo
  * ran); undo on a store opened without a garbage collector and with a commit table in which every transaction in
  * the log is committed except the losers. After each pass the store is closed (writing every page it changed), so
- * that the next open reads the catalog and free pages as the log left them. A crash during recovery is recovered by running it
- * again.
+ * that the next open reads the catalog and free pages as the log left them. A crash during recovery is recovered by
+ * running it again. Both passes log their progress (INFO) every 2 s.
  */
 public final class Recovery
 {
+    private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+    private static final long PROGRESS_NANOS = TimeUnit.SECONDS.toNanos(2);
+
     private Recovery()
     {
     }
@@ -123,8 +130,15 @@ public final class Recovery
             // with the highest next record to undo goes back to the next-highest one's, and so on
             final PriorityQueue<Undo> pending = new PriorityQueue<>((a, b) -> Long.compare(b.next, a.next));
             toUndo.forEach((id, lastLsn) -> pending.add(new Undo(WriteTxn.recovered(id, lastLsn), lastLsn)));
+            long reportedAt = System.nanoTime();
             while (!pending.isEmpty())
             {
+                if (System.nanoTime() - reportedAt > PROGRESS_NANOS)
+                {
+                    reportedAt = System.nanoTime();
+                    LOG.info("restart undo: {} of {} transactions left to roll back, the next record to undo at "
+                        + "LSN {}", pending.size(), toUndo.size(), pending.peek().next);
+                }
                 final Undo top = pending.poll();
                 final Undo second = pending.peek();
                 top.next = store.rollback(top.txn, second == null ? 0 : second.next);

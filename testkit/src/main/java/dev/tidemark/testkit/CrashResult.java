@@ -48,7 +48,7 @@ public final class CrashResult
     }
 
     /**
-     * @return the violations found: oracles O1–O3, {@code verify()} (O6), the invariant (O5), or a recovery or reopen
+     * @return the violations found: oracles O1–O4, {@code verify()} (O6), the invariant (O5), or a recovery or reopen
      * that failed; empty when everything held
      */
     public List<String> problems()

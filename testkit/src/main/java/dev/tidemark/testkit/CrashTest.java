@@ -30,6 +30,8 @@ import java.util.function.Consumer;
  *   <li>O2 nothing of a transaction that did not commit is;</li>
  *   <li>O3 a commit in doubt at the crash (in flight, ASYNC or NONE, or one that threw) is there whole or not at
  *       all;</li>
+ *   <li>O4 what survived is a prefix: no commit is there while one whose commit returned before it was called is
+ *       lost;</li>
  *   <li>O5 the workload's own invariant holds ({@link Builder#invariant});</li>
  *   <li>O6 {@link Database#verify()} finds nothing wrong.</li>
  * </ul>

@@ -134,6 +134,11 @@ final class RecordedTransaction implements Transaction
         {
             record.acknowledged();
         }
+        else
+        {
+            // not promised durable, but every commit called from here on orders after it (O4)
+            record.returned();
+        }
     }
 
     @Override

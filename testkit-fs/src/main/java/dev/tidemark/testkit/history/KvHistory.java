@@ -55,6 +55,9 @@ public final class KvHistory
         private final int number;
         private final Map<Key, Write> writes = new HashMap<>();
         private volatile Outcome outcome = Outcome.NOT_COMMITTED;
+        /** The history's sequence when commit was called, and when it returned (0: not yet). */
+        private volatile long committingAt;
+        private volatile long returnedAt;
 
         private Txn(final int number)
         {
@@ -83,18 +86,36 @@ public final class KvHistory
         public void committing()
         {
             requireOpen();
+            committingAt = sequence.incrementAndGet();
             outcome = Outcome.IN_DOUBT;
         }
 
-        /** Records that commit returned. */
+        /** Records that commit returned, promising durability (a SYNC commit). */
         public void acknowledged()
+        {
+            requireCommitting("acknowledged()");
+            returnedAt = sequence.incrementAndGet();
+            outcome = Outcome.ACKNOWLEDGED;
+        }
+
+        /**
+         * Records that commit returned without promising durability (ASYNC, NONE): the transaction stays in doubt,
+         * but every transaction whose commit is called from here on orders after it (O4: a later commit may not
+         * survive a crash that this one did not).
+         */
+        public void returned()
+        {
+            requireCommitting("returned()");
+            returnedAt = sequence.incrementAndGet();
+        }
+
+        private void requireCommitting(final String call)
         {
             if (outcome != Outcome.IN_DOUBT)
             {
                 throw new IllegalStateException("transaction " + number + " is " + outcome + "; call committing()"
-                    + " before the store's commit and acknowledged() after it returned");
+                    + " before the store's commit and " + call + " after it returned");
             }
-            outcome = Outcome.ACKNOWLEDGED;
         }
 
         /** Records that the transaction rolled back, or failed before commit was called. */
@@ -136,7 +157,9 @@ public final class KvHistory
      *   <li>O2 no ghosts: every value present was written by an acknowledged or in-doubt transaction, and a key
      *       that no such transaction wrote is absent;</li>
      *   <li>O3 atomicity: an in-doubt transaction shows on every key where its write is the newest candidate, or on
-     *       none of them.</li>
+     *       none of them;</li>
+     *   <li>O4 prefix: a transaction whose commit returned ({@link Txn#acknowledged()} or {@link Txn#returned()})
+     *       before another's commit was called is not lost while the other survived.</li>
      * </ul>
      *
      * @return the violations found, each naming the oracle, key and transactions; empty when the state passes
@@ -216,6 +239,7 @@ public final class KvHistory
                     + counts[1]);
             }
         });
+        checkPrefix(all, shown, violations);
         for (final Key key : state.keySet())
         {
             if (!byKey.containsKey(key))
@@ -224,6 +248,48 @@ public final class KvHistory
             }
         }
         return violations;
+    }
+
+    /**
+     * O4 prefix: a transaction whose commit returned before another's commit was called precedes it in commit
+     * order, so if the later one survived (acknowledged, or in doubt and showing) the earlier one must have too. An
+     * in-doubt transaction counts as lost only where the state shows that it is missing (its write is a key's newest
+     * candidate and the key does not hold it).
+     */
+    private static void checkPrefix(final List<Txn> all, final Map<Txn, int[]> shown, final List<String> violations)
+    {
+        final List<Txn> lost = new ArrayList<>();
+        final List<Txn> survived = new ArrayList<>();
+        for (final Txn txn : all)
+        {
+            final int[] counts = shown.get(txn);
+            // a transaction that wrote nothing proves nothing: a store need not log or force its commit
+            if (!txn.writes.isEmpty()
+                && (txn.outcome == Outcome.ACKNOWLEDGED || counts != null && counts[0] > 0 && counts[1] == 0))
+            {
+                survived.add(txn);
+            }
+            else if (txn.outcome == Outcome.IN_DOUBT && counts != null && counts[0] == 0 && counts[1] > 0)
+            {
+                lost.add(txn);
+            }
+        }
+        for (final Txn earlier : lost)
+        {
+            if (earlier.returnedAt == 0)
+            {
+                continue;
+            }
+            for (final Txn later : survived)
+            {
+                if (later.committingAt > earlier.returnedAt)
+                {
+                    violations.add("O4 prefix: " + later + " survived, but " + earlier + ", whose commit returned "
+                        + "before " + later + "'s commit was called, did not");
+                    break;
+                }
+            }
+        }
     }
 
     /** @return whether the key's state is also what it held before write {@code at} (absent, or an older write) */

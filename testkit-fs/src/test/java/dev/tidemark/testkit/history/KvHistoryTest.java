@@ -31,6 +31,31 @@ class KvHistoryTest
     }
 
     @Test
+    void shouldRejectALaterCommitThatSurvivedAnEarlierOneThatReturned()
+    {
+        final KvHistory history = new KvHistory();
+        final KvHistory.Txn unforced = history.begin();
+        unforced.put(b("a"), b("a1"));
+        unforced.committing();
+        unforced.returned();                       // an ASYNC commit returned: still in doubt
+        final KvHistory.Txn later = history.begin();
+        later.put(b("b"), b("b1"));
+        later.committing();
+        later.returned();
+        final KvHistory.Txn overlapping = history.begin();
+        overlapping.put(b("c"), b("c1"));
+        overlapping.committing();                  // in flight at the crash
+
+        assertThat(history.check(state())).as("both lost: a shorter prefix").isEmpty();
+        assertThat(history.check(state("a", "a1"))).isEmpty();
+        assertThat(history.check(state("a", "a1", "b", "b1", "c", "c1"))).isEmpty();
+        assertThat(history.check(state("b", "b1"))).singleElement().asString().startsWith("O4");
+        assertThat(history.check(state("c", "c1"))).as("c was called after a and b returned").hasSize(2)
+            .allMatch(problem -> problem.startsWith("O4"));
+        assertThat(history.check(state("a", "a1", "c", "c1"))).singleElement().asString().startsWith("O4");
+    }
+
+    @Test
     void shouldAcceptExactlyTheAcknowledgedState()
     {
         final KvHistory history = new KvHistory();
