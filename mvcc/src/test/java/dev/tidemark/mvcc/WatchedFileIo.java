@@ -2,21 +2,20 @@ package dev.tidemark.mvcc;
 
 import dev.tidemark.io.FileHandle;
 import dev.tidemark.io.FileIo;
+import dev.tidemark.io.ForwardingFileIo;
 import dev.tidemark.io.MappedRegion;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link FileIo} that passes everything to another one, counts page reads and checks the WAL rule on every
  * write: each page-aligned, page-sized piece of a write must carry a page LSN at or below the log's durable LSN.
  */
-final class WatchedFileIo implements FileIo
+final class WatchedFileIo extends ForwardingFileIo
 {
-    private final FileIo delegate;
     private final LogForce log;
     private final int pageSize;
     private final AtomicLong reads = new AtomicLong();
@@ -25,7 +24,7 @@ final class WatchedFileIo implements FileIo
 
     WatchedFileIo(final FileIo delegate, final LogForce log, final int pageSize)
     {
-        this.delegate = delegate;
+        super(delegate);
         this.log = log;
         this.pageSize = pageSize;
     }
@@ -48,7 +47,7 @@ final class WatchedFileIo implements FileIo
     @Override
     public FileHandle open(final Path file, final OpenMode mode) throws IOException
     {
-        final FileHandle handle = delegate.open(file, mode);
+        final FileHandle handle = delegate().open(file, mode);
         return new FileHandle()
         {
             @Override
@@ -118,47 +117,5 @@ final class WatchedFileIo implements FileIo
                 handle.close();
             }
         };
-    }
-
-    @Override
-    public boolean exists(final Path path)
-    {
-        return delegate.exists(path);
-    }
-
-    @Override
-    public List<Path> list(final Path directory) throws IOException
-    {
-        return delegate.list(directory);
-    }
-
-    @Override
-    public void createDirectories(final Path directory) throws IOException
-    {
-        delegate.createDirectories(directory);
-    }
-
-    @Override
-    public void rename(final Path source, final Path target) throws IOException
-    {
-        delegate.rename(source, target);
-    }
-
-    @Override
-    public void delete(final Path file) throws IOException
-    {
-        delegate.delete(file);
-    }
-
-    @Override
-    public void forceDirectory(final Path directory) throws IOException
-    {
-        delegate.forceDirectory(directory);
-    }
-
-    @Override
-    public java.io.Closeable tryLock(final Path file) throws IOException
-    {
-        return delegate.tryLock(file);
     }
 }

@@ -2,15 +2,14 @@ package dev.tidemark.testkit.fs;
 
 import dev.tidemark.io.FileHandle;
 import dev.tidemark.io.FileIo;
+import dev.tidemark.io.ForwardingFileIo;
 import dev.tidemark.io.MappedRegion;
 import dev.tidemark.io.NioFileIo;
-import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -26,18 +25,22 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>Each file is held whole in direct memory while the layer lives, so it suits test databases of some hundreds of
  * megabytes. A file cannot grow while a mapping of it is open (the log unmaps before it grows a segment).
  */
-public final class BufferingFileIo implements FileIo
+public final class BufferingFileIo extends ForwardingFileIo
 {
     private static final int BLOCK = 4096;
 
-    private final NioFileIo disk = new NioFileIo();
     private final Map<Path, Image> images = new HashMap<>();
+
+    public BufferingFileIo()
+    {
+        super(new NioFileIo());
+    }
 
     @Override
     public FileHandle open(final Path file, final OpenMode mode) throws IOException
     {
         final Path path = file.toAbsolutePath().normalize();
-        final FileHandle real = disk.open(path, mode);
+        final FileHandle real = delegate().open(path, mode);
         try
         {
             final Image image;
@@ -61,27 +64,9 @@ public final class BufferingFileIo implements FileIo
     }
 
     @Override
-    public boolean exists(final Path path)
-    {
-        return disk.exists(path);
-    }
-
-    @Override
-    public List<Path> list(final Path directory) throws IOException
-    {
-        return disk.list(directory);
-    }
-
-    @Override
-    public void createDirectories(final Path directory) throws IOException
-    {
-        disk.createDirectories(directory);
-    }
-
-    @Override
     public void rename(final Path source, final Path target) throws IOException
     {
-        disk.rename(source, target);
+        delegate().rename(source, target);
         synchronized (images)
         {
             final Image moved = images.remove(source.toAbsolutePath().normalize());
@@ -100,23 +85,11 @@ public final class BufferingFileIo implements FileIo
     @Override
     public void delete(final Path file) throws IOException
     {
-        disk.delete(file);
+        delegate().delete(file);
         synchronized (images)
         {
             images.remove(file.toAbsolutePath().normalize());
         }
-    }
-
-    @Override
-    public void forceDirectory(final Path directory) throws IOException
-    {
-        disk.forceDirectory(directory);
-    }
-
-    @Override
-    public Closeable tryLock(final Path file) throws IOException
-    {
-        return disk.tryLock(file);
     }
 
     /** One file's contents as the process sees them, and which 4 KiB blocks differ from the file on disk. */
