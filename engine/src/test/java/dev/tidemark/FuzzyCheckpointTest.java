@@ -78,6 +78,15 @@ class FuzzyCheckpointTest
         }
     }
 
+    /** Crashes the machine under {@code db} (pending writes lost), then {@link #recover}s it. */
+    private static RecoveryReport crashAndRecover(final SimulatedFileSystem fs, final Database db, final long seed,
+        final Map<String, String> committed)
+    {
+        final SimulatedFileSystem rebooted = fs.crash(CrashMode.DROP_ALL, seed);
+        abandon(db);
+        return recover(rebooted, committed);
+    }
+
     /** Opens the crashed machine, checks that it holds exactly {@code committed} and passes verify. */
     private static RecoveryReport recover(final SimulatedFileSystem rebooted, final Map<String, String> committed)
     {
@@ -113,10 +122,7 @@ class FuzzyCheckpointTest
         {
             commitOne(db, ks, String.format("key-%05d", i * 7), "after-" + i, committed);
         }
-        final SimulatedFileSystem rebooted = fs.crash(CrashMode.DROP_ALL, 1);
-        abandon(db);
-
-        final RecoveryReport report = recover(rebooted, committed);
+        final RecoveryReport report = crashAndRecover(fs, db, 1, committed);
         // the load's 3,000 entry records are in the log still (one segment), but before the checkpoint
         assertThat(report.checkpointLsn()).as("%s", report).isGreaterThan(3000);
         assertThat(report.fromLsn()).as("%s", report).isEqualTo(report.checkpointLsn());
@@ -152,10 +158,7 @@ class FuzzyCheckpointTest
             committed.put(String.format("new-%05d", i), "committed after the checkpoint");
         }
         commitOne(db, ks, "key-00700", "after", committed);
-        final SimulatedFileSystem rebooted = fs.crash(CrashMode.DROP_ALL, 2);
-        abandon(db);
-
-        final RecoveryReport report = recover(rebooted, committed);
+        final RecoveryReport report = crashAndRecover(fs, db, 2, committed);
         assertThat(report.transactionsUndone()).as("%s", report).isEqualTo(2);
         // analysis reaches back to the first records of the writers running at the checkpoint
         assertThat(report.fromLsn()).as("%s", report).isLessThan(report.checkpointLsn());
@@ -191,10 +194,7 @@ class FuzzyCheckpointTest
             committed.put(String.format("key-%05d", i), "ended between begin and end");
         }
         commitOne(db, ks, "key-00900", "after", committed);
-        final SimulatedFileSystem rebooted = fs.crash(CrashMode.DROP_ALL, 3);
-        abandon(db);
-
-        final RecoveryReport report = recover(rebooted, committed);
+        final RecoveryReport report = crashAndRecover(fs, db, 3, committed);
         assertThat(report.transactionsUndone()).as("%s", report).isEqualTo(1);
     }
 
