@@ -162,6 +162,13 @@ final class EntryRecord
         final int keyLength = keyLength();
         final int index = NodeLayout.search(body, buffer, keyOffset(), keyLength);
         final int chainLength = chainLength();
+        final int entry = index >= 0 ? NodeLayout.entryOffset(body, index) : -1;
+        if (entry >= 0 && chainLength != REMOVED && NodeLayout.payloadLength(body, entry) == chainLength)
+        {
+            // the common update (a new version replaces one no snapshot needs any more): same length, same place
+            NodeLayout.replacePayload(body, entry, buffer, chainOffset(), chainLength);
+            return;
+        }
         int at = index;
         if (index >= 0)
         {

@@ -31,9 +31,10 @@ import org.agrona.MutableDirectBuffer;
  * Slots are in unsigned lexicographic key order. Keys of a leaf are unique. A slot carries its key's head, so
  * that a binary search compares heads inside the slot array and reads an entry's key only when the heads are
  * equal: a lookup brings about half as many of the node's cache lines in from memory. Heads order like their keys
- * (where two heads differ, so do the keys, the same way), so the head comparison alone decides unequal heads. Changing or removing an entry leaves
- * its old bytes as garbage; a node is compacted (entries rewritten in slot order at the end of the body) when an
- * insert needs the garbage. Every change is deterministic, so replaying the same changes on the same bytes gives
+ * (where two heads differ, so do the keys, the same way), so the head comparison alone decides unequal heads. A
+ * change that keeps an entry's payload length rewrites the payload in place; any other change, or a removal,
+ * leaves the old bytes as garbage, and a node is compacted (entries rewritten in slot order at the end of the
+ * body) when an insert needs the garbage. Every change is deterministic, so replaying the same changes on the same bytes gives
  * the same bytes (redo relies on it).
  *
  * <p>Version rules: {@link #VERSION} is the layout version of tree pages; bump it when a field changes meaning,
@@ -321,6 +322,21 @@ final class NodeLayout
         body.putInt(slot + SLOT_HEAD_OFFSET, head(key, keyOffset, keyLength), ByteOrder.BIG_ENDIAN);
         body.putShort(COUNT_OFFSET, (short)(count + 1));
         body.putShort(HEAP_OFFSET, (short)entry);
+    }
+
+    /**
+     * Overwrites the payload of the entry at {@code entry} with one of the same length: no slot moves and no
+     * garbage, unlike a removal followed by an insert.
+     */
+    static void replacePayload(final MutableDirectBuffer body, final int entry, final DirectBuffer payload,
+        final int payloadOffset, final int payloadLength)
+    {
+        if (payloadLength(body, entry) != payloadLength)
+        {
+            throw new IllegalArgumentException("payload of " + payloadLength + " bytes replaces one of "
+                + payloadLength(body, entry) + "; only a payload of the same length is replaced in place");
+        }
+        body.putBytes(payloadOffset(body, entry), payload, payloadOffset, payloadLength);
     }
 
     /** Removes the entry at slot {@code index}; its bytes become garbage. */

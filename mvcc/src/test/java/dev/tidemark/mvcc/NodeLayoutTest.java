@@ -9,7 +9,10 @@ import java.util.SplittableRandom;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
-/** Slot key heads: the search by heads finds what a plain search of the keys finds, short keys and zeros included. */
+/**
+ * Slot key heads: the search by heads finds what a plain search of the keys finds, short keys and zeros included;
+ * a payload of the same length is replaced in place.
+ */
 class NodeLayoutTest
 {
     private static final byte[][] EDGE_KEYS = {
@@ -80,6 +83,37 @@ class NodeLayoutTest
                     .isEqualTo(NodeLayout.head(body, NodeLayout.keyOffset(entry), NodeLayout.keyLength(body, entry)));
             }
         }
+    }
+
+    @Test
+    void shouldReplaceAPayloadOfTheSameLengthInPlaceAndRefuseAnother()
+    {
+        final UnsafeBuffer body = new UnsafeBuffer(new byte[4096]);
+        final UnsafeBuffer scratch = new UnsafeBuffer(new byte[4096]);
+        NodeLayout.init(body, 0, 1, 0);
+        for (int i = 0; i < 3; i++)
+        {
+            final UnsafeBuffer key = new UnsafeBuffer(new byte[] {(byte)i});
+            final UnsafeBuffer payload = new UnsafeBuffer(new byte[] {(byte)i, (byte)i, (byte)i});
+            NodeLayout.insert(body, i, key, 0, 1, payload, 0, 3, scratch);
+        }
+        final int available = NodeLayout.available(body);
+        final int heap = NodeLayout.heapStart(body);
+        final int entry = NodeLayout.entryOffset(body, 1);
+
+        NodeLayout.replacePayload(body, entry, new UnsafeBuffer(new byte[] {7, 8, 9}), 0, 3);
+
+        assertThat(NodeLayout.entryOffset(body, 1)).isEqualTo(entry);
+        final byte[] read = new byte[3];
+        body.getBytes(NodeLayout.payloadOffset(body, entry), read);
+        assertThat(read).containsExactly(7, 8, 9);
+        assertThat(NodeLayout.available(body)).isEqualTo(available);
+        assertThat(NodeLayout.heapStart(body)).isEqualTo(heap);
+        assertThat(NodeLayout.garbage(body)).isZero();
+        assertThat(NodeLayout.search(body, new UnsafeBuffer(new byte[] {1}), 0, 1)).isEqualTo(1);
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+            .isThrownBy(() -> NodeLayout.replacePayload(body, entry, new UnsafeBuffer(new byte[4]), 0, 4))
+            .withMessageContaining("same length");
     }
 
     private static int head(final byte[] key)
