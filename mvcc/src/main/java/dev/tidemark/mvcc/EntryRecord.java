@@ -36,6 +36,8 @@ final class EntryRecord
     static final int KIND_COMPENSATION = 2;
     static final int KIND_SYSTEM = 3;
     static final int REMOVED = -1;
+    /** No search hint for {@link #redo(MutableDirectBuffer, MutableDirectBuffer, int)}: never a search result. */
+    static final int NO_HINT = Integer.MIN_VALUE;
 
     static final int HEADER_LENGTH = 52;
     private static final int KIND_OFFSET = 1;
@@ -153,6 +155,16 @@ final class EntryRecord
      */
     void redo(final MutableDirectBuffer body, final MutableDirectBuffer scratch)
     {
+        redo(body, scratch, NO_HINT);
+    }
+
+    /**
+     * Redo, given where the writer, holding the leaf's latch since, found the key: {@code searched} is what
+     * {@link NodeLayout#search} returned for it, or {@link #NO_HINT}. The hint is checked against the keys around
+     * it and searched again when it does not hold, so a wrong one costs a search and never a wrong change.
+     */
+    void redo(final MutableDirectBuffer body, final MutableDirectBuffer scratch, final int searched)
+    {
         if (NodeLayout.level(body) != 0 || NodeLayout.treeId(body) != treeId())
         {
             throw new RedoMismatchException("page " + pageId() + " is not a leaf of tree " + treeId()
@@ -160,7 +172,8 @@ final class EntryRecord
                 + NodeLayout.treeId(body) + ")");
         }
         final int keyLength = keyLength();
-        final int index = NodeLayout.search(body, buffer, keyOffset(), keyLength);
+        final int index = searched != NO_HINT && NodeLayout.holdsSearch(body, buffer, keyOffset(), keyLength, searched)
+            ? searched : NodeLayout.search(body, buffer, keyOffset(), keyLength);
         final int chainLength = chainLength();
         final int entry = index >= 0 ? NodeLayout.entryOffset(body, index) : -1;
         if (entry >= 0 && chainLength != REMOVED && NodeLayout.payloadLength(body, entry) == chainLength)

@@ -85,7 +85,7 @@ final class EntryWriter
                 }
                 else
                 {
-                    written(tree, txn, leaf, key, keyLength, kept, version, versionLength, index >= 0, oldSpill,
+                    written(tree, txn, leaf, key, keyLength, kept, version, versionLength, index, oldSpill,
                         scratch);
                 }
             }
@@ -126,13 +126,13 @@ final class EntryWriter
 
     private void written(final BTree tree, final WriteTxn txn, final PageHandle leaf, final DirectBuffer key,
         final int keyLength, final int kept, final DirectBuffer version, final int versionLength,
-        final boolean existed, final long oldSpill, final Scratch scratch)
+        final int searched, final long oldSpill, final Scratch scratch)
     {
         final int kind = txn.id() == CommitTable.SYSTEM_TRANSACTION
             ? EntryRecord.KIND_SYSTEM : EntryRecord.KIND_UPDATE;
         final long prevLsn = kind == EntryRecord.KIND_SYSTEM ? 0 : txn.lastLsn();
         final long lsn = apply(tree, leaf, kind, txn.id(), prevLsn, 0, key, 0, keyLength, kept, version,
-            versionLength, scratch);
+            versionLength, scratch, Integer.MAX_VALUE, searched);
         if (kind == EntryRecord.KIND_UPDATE)
         {
             txn.lastLsn(lsn);
@@ -141,7 +141,7 @@ final class EntryWriter
         {
             scratch.toFree.addLong(oldSpill);
         }
-        if (existed)
+        if (searched >= 0)
         {
             tree.noteGarbage();
         }
@@ -199,7 +199,7 @@ final class EntryWriter
             }
             final int have = NodeLayout.available(body) + NodeLayout.entrySpace(keyLength, oldPayload);
             final long lsn = apply(tree, leaf, EntryRecord.KIND_COMPENSATION, txn.id(), txn.lastLsn(),
-                record.prevLsn(), key, keyOffset, keyLength, kept, null, 0, scratch, have);
+                record.prevLsn(), key, keyOffset, keyLength, kept, null, 0, scratch, have, index);
             txn.lastLsn(lsn);
             if (headOverflow != 0)
             {
@@ -268,7 +268,7 @@ final class EntryWriter
             final MutableDirectBuffer key = scratch.separator;
             key.putBytes(0, body, NodeLayout.keyOffset(entry), keyLength);
             apply(tree, leaf, EntryRecord.KIND_SYSTEM, CommitTable.SYSTEM_TRANSACTION, 0, 0, key, 0, keyLength, kept,
-                null, 0, scratch, have);
+                null, 0, scratch, have, index);
             if (oldSpill != 0)
             {
                 scratch.toFree.addLong(oldSpill);
@@ -300,24 +300,18 @@ final class EntryWriter
             ? inline : ChainLayout.SPILLED_LENGTH;
     }
 
-    private long apply(final BTree tree, final PageHandle leaf, final int kind, final long txn, final long prevLsn,
-        final long undoNext, final DirectBuffer key, final int keyOffset, final int keyLength, final int kept,
-        final DirectBuffer pushed, final int pushedLength, final Scratch scratch)
-    {
-        return apply(tree, leaf, kind, txn, prevLsn, undoNext, key, keyOffset, keyLength, kept, pushed,
-            pushedLength, scratch, Integer.MAX_VALUE);
-    }
-
     /**
      * Logs the entry of {@code key} with the chain in {@code scratch.chain[1, 1 + kept)} (or its removal), then
      * applies the record. The chain is spilled to overflow pages when it is too large inline, or when
-     * {@code have} bytes cannot take it inline.
+     * {@code have} bytes cannot take it inline. {@code searched} is where {@link NodeLayout#search} found the key
+     * in the leaf, latched since, which spares the redo a search of its own.
      *
      * @return the record's LSN
      */
     private long apply(final BTree tree, final PageHandle leaf, final int kind, final long txn, final long prevLsn,
         final long undoNext, final DirectBuffer key, final int keyOffset, final int keyLength, final int kept,
-        final DirectBuffer pushed, final int pushedLength, final Scratch scratch, final int have)
+        final DirectBuffer pushed, final int pushedLength, final Scratch scratch, final int have,
+        final int searched)
     {
         final ExpandableDirectByteBuffer record = scratch.record;
         int chainLength = EntryRecord.REMOVED;
@@ -379,7 +373,7 @@ final class EntryWriter
         }
         try
         {
-            scratch.entryRecord.wrap(record, 0, length).redo(leaf.body(), scratch.compact);
+            scratch.entryRecord.wrap(record, 0, length).redo(leaf.body(), scratch.compact, searched);
         }
         catch (final RedoMismatchException ex)
         {

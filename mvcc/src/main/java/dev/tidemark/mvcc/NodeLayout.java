@@ -228,6 +228,31 @@ final class NodeLayout
         return -(low + 1);
     }
 
+    /**
+     * @return whether {@code searched} is what {@link #search} returns for the key: the key at that index, or the
+     *     keys on either side of that insertion point enclosing it. One or two key comparisons, not a search.
+     */
+    static boolean holdsSearch(final DirectBuffer body, final DirectBuffer key, final int keyOffset,
+        final int keyLength, final int searched)
+    {
+        final int count = count(body);
+        if (searched >= 0)
+        {
+            return searched < count && compareAt(body, searched, key, keyOffset, keyLength) == 0;
+        }
+        final int at = -searched - 1;
+        return at <= count
+            && (at == 0 || compareAt(body, at - 1, key, keyOffset, keyLength) < 0)
+            && (at == count || compareAt(body, at, key, keyOffset, keyLength) > 0);
+    }
+
+    private static int compareAt(final DirectBuffer body, final int index, final DirectBuffer key,
+        final int keyOffset, final int keyLength)
+    {
+        final int entry = entryOffset(body, index);
+        return compare(body, keyOffset(entry), keyLength(body, entry), key, keyOffset, keyLength);
+    }
+
     /** @return the head of a key: its first {@value #HEAD_LENGTH} bytes, big-endian, zero-padded when shorter */
     static int head(final DirectBuffer key, final int keyOffset, final int keyLength)
     {

@@ -10,8 +10,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 /**
- * Slot key heads: the search by heads finds what a plain search of the keys finds, short keys and zeros included;
- * a payload of the same length is replaced in place.
+ * Slot key heads: the search by heads finds what a plain search of the keys finds, short keys and zeros included,
+ * and a search hint holds exactly when it is that result; a payload of the same length is replaced in place.
  */
 class NodeLayoutTest
 {
@@ -39,7 +39,7 @@ class NodeLayoutTest
     }
 
     @Test
-    void shouldFindEveryKeyAndPlaceEveryAbsentOneAsAPlainSearchWould()
+    void shouldFindEveryKeyAndPlaceEveryAbsentOneAsAPlainSearchWouldAndHoldOnlyThatHint()
     {
         final SplittableRandom random = new SplittableRandom(5);
         for (int round = 0; round < 200; round++)
@@ -75,6 +75,11 @@ class NodeLayoutTest
                 final int expected = java.util.Collections.binarySearch(present, key, Arrays::compareUnsigned);
                 assertThat(NodeLayout.search(body, new UnsafeBuffer(key), 0, key.length))
                     .as("key %s", Arrays.toString(key)).isEqualTo(expected);
+                for (int hint = -present.size() - 2; hint <= present.size() + 1; hint++)
+                {
+                    assertThat(NodeLayout.holdsSearch(body, new UnsafeBuffer(key), 0, key.length, hint))
+                        .as("key %s, hint %d", Arrays.toString(key), hint).isEqualTo(hint == expected);
+                }
             }
             for (int i = 0; i < present.size(); i++)
             {
