@@ -80,7 +80,7 @@ final class EntryWriter
                 if (!fits(tree, keyLength, kept, have))
                 {
                     scratch.toFree.clear();
-                    split = pruneLeaf(tree, leaf, scratch) == 0;
+                    split = pruneLeaf(tree, leaf, scratch, true) == 0;
                     retry = true;
                 }
                 else
@@ -228,12 +228,17 @@ final class EntryWriter
     /**
      * Garbage collection of one leaf held EXCLUSIVE: every chain loses the versions no live or future snapshot can
      * see; an entry whose newest settled version is a tombstone goes. Each changed entry is one system record.
+     * A writer short of room passes {@code keepSingleOld}: a chain whose only garbage is one small old version
+     * keeps it. Its next write drops that version for free and then rewrites the entry at the same length, in
+     * place; pruning it now would log a record only for that write to grow the entry back, so that a leaf of
+     * often-updated keys churned between pruning and regrowing, logging about one record more for every few
+     * writes. Such a leaf splits instead, and the background sweep prunes it once it goes cold.
      * Overflow chains to free are left in {@code scratch.toFree}: the caller frees them once the change is applied
      * (no entry refers to them any more, so holding the leaf's latch meanwhile is fine).
      *
      * @return the entries changed
      */
-    int pruneLeaf(final BTree tree, final PageHandle leaf, final Scratch scratch)
+    int pruneLeaf(final BTree tree, final PageHandle leaf, final Scratch scratch, final boolean keepSingleOld)
     {
         final CommitTable commits = store.commits();
         final long horizon = commits.pruneHorizon();
@@ -257,7 +262,8 @@ final class EntryWriter
                 versions = scratch.combined;
                 offset = 0;
             }
-            if (!Versions.isPrunable(versions, offset, length, commits, horizon))
+            if (!Versions.isPrunable(versions, offset, length, commits, horizon) || keepSingleOld && oldSpill == 0
+                && Versions.dropsOnlyOneInlineVersion(versions, offset, length, commits, horizon))
             {
                 index++;
                 continue;

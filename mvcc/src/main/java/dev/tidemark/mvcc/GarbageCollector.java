@@ -141,7 +141,7 @@ final class GarbageCollector implements Runnable
                 }
                 if (leaf.pageLsn() <= coldBelowLsn)
                 {
-                    changed += store.entries().pruneLeaf(tree, leaf, scratch);
+                    changed += store.entries().pruneLeaf(tree, leaf, scratch, false);
                 }
                 else
                 {

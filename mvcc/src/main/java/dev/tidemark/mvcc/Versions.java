@@ -120,6 +120,29 @@ final class Versions
         return false;
     }
 
+    /**
+     * @return whether {@link #prune} would drop exactly one version, the oldest, which holds its value inline and
+     *     sits under a settled version that is not a tombstone: the version that the next write of the key drops
+     *     anyway, in its own log record
+     */
+    static boolean dropsOnlyOneInlineVersion(final DirectBuffer versions, final int offset, final int length,
+        final CommitTable commits, final long horizon)
+    {
+        final int end = offset + length;
+        int at = offset;
+        while (at < end)
+        {
+            final int next = at + ChainLayout.versionLength(versions, at);
+            if (isSettled(ChainLayout.txn(versions, at), commits, horizon))
+            {
+                return !ChainLayout.isTombstone(versions, at) && next < end
+                    && next + ChainLayout.versionLength(versions, next) == end && !ChainLayout.isOverflow(versions, next);
+            }
+            at = next;
+        }
+        return false;
+    }
+
     /** @return whether every live and future snapshot sees versions of {@code txn}. */
     static boolean isSettled(final long txn, final CommitTable commits, final long horizon)
     {

@@ -661,6 +661,60 @@ class BTreeTest
     }
 
     @Test
+    void shouldLeaveAWriterShortOfRoomTheOneOldVersionItsNextWriteDropsAndSweepItOnceCold()
+    {
+        final MvccStore store = open(64);
+        final BTree tree = store.createTree("churn");
+        final int keys = 400;
+        long firstRewrite = 0;
+        for (int round = 0; round < 2; round++)
+        {
+            final WriteTxn txn = begin();
+            for (int i = 0; i < keys; i += 2)
+            {
+                tree.put(txn, key(i), random(round * keys + i, 60));
+            }
+            firstRewrite = commit(txn);
+        }
+        final long start = fixture.wal.lastAppendedLsn();
+        final WriteTxn again = begin();
+        for (int i = 0; i < keys; i += 2)
+        {
+            tree.put(again, key(i), random(7 * keys + i, 60));
+        }
+        commit(again);
+        final WriteTxn between = begin();
+        for (int i = 1; i < keys; i += 2)
+        {
+            tree.put(between, key(i), random(9 * keys + i, 60));
+        }
+        commit(between);
+
+        final List<TreeStoreFixture.LogRecord> records = fixture.records(start + 1);
+        assertThat(kindCount(records, EntryRecord.KIND_SYSTEM))
+            .as("writers making room prune no chain whose only garbage is the old version its next write drops")
+            .isZero();
+        final VerifyReport kept = store.verify();
+        assertThat(kept.problems()).isEmpty();
+        assertThat(kept.versions() - kept.entries()).as("old versions kept, one per rewritten key")
+            .isGreaterThanOrEqualTo(keys / 2);
+        for (int i = 0; i < keys; i += 2)
+        {
+            assertThat(tree.get(Snapshot.at(firstRewrite, 0), key(i))).isEqualTo(random(keys + i, 60));
+        }
+
+        assertThat(store.collectGarbage()).as("entries the sweep prunes").isGreaterThanOrEqualTo(keys / 2);
+        final VerifyReport swept = store.verify();
+        assertThat(swept.problems()).isEmpty();
+        assertThat(swept.versions()).as("one version per key after the sweep").isEqualTo(swept.entries());
+        assertThat(tree.get(Snapshot.at(firstRewrite, 0), key(0))).as("the old version is gone").isNull();
+        for (int i = 0; i < keys; i++)
+        {
+            assertThat(tree.get(LATEST, key(i))).isEqualTo(random((i % 2 == 0 ? 7 : 9) * keys + i, 60));
+        }
+    }
+
+    @Test
     void shouldSpillALongHistoryAndShrinkItAgain()
     {
         final MvccStore store = open(32);
