@@ -31,7 +31,9 @@ import org.agrona.MutableDirectBuffer;
  */
 final class EntryRecord
 {
-    static final int VERSION = 1;
+    /** Written by this build; {@link #VERSION_1} records (no kept-tail field, whole chains) are still read. */
+    static final int VERSION = 2;
+    static final int VERSION_1 = 1;
     static final int KIND_UPDATE = 1;
     static final int KIND_COMPENSATION = 2;
     static final int KIND_SYSTEM = 3;
@@ -39,7 +41,8 @@ final class EntryRecord
     /** No search hint for {@link #redo(MutableDirectBuffer, MutableDirectBuffer, int)}: never a search result. */
     static final int NO_HINT = Integer.MIN_VALUE;
 
-    static final int HEADER_LENGTH = 52;
+    static final int HEADER_LENGTH = 56;
+    private static final int VERSION_1_HEADER_LENGTH = 52;
     private static final int KIND_OFFSET = 1;
     private static final int KEY_LENGTH_OFFSET = 2;
     private static final int CHAIN_LENGTH_OFFSET = 4;
@@ -49,26 +52,35 @@ final class EntryRecord
     private static final int TREE_OFFSET = 32;
     private static final int PAGE_OFFSET = 40;
     private static final int PUSHED_LENGTH_OFFSET = 48;
+    private static final int KEPT_TAIL_OFFSET = 52;
 
     private DirectBuffer buffer;
     private int offset;
+    private int headerLength;
 
     EntryRecord wrap(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (length < HEADER_LENGTH || (buffer.getByte(offset) & 0xFF) != VERSION)
+        final int version = length > 0 ? buffer.getByte(offset) & 0xFF : -1;
+        final int header = version == VERSION ? HEADER_LENGTH : VERSION_1_HEADER_LENGTH;
+        if (length < header || version != VERSION && version != VERSION_1)
         {
-            throw new RedoMismatchException("tree entry record of " + length + " bytes, version "
-                + (length > 0 ? buffer.getByte(offset) & 0xFF : -1) + ", is not one this build reads");
+            throw new RedoMismatchException("tree entry record of " + length + " bytes, version " + version
+                + ", is not one this build reads");
         }
         this.buffer = buffer;
         this.offset = offset;
+        this.headerLength = header;
         return this;
     }
 
-    /** Writes the header and key; the caller writes the chain at {@link #chainOffset} and the pushed version. */
+    /**
+     * Writes the header and key; the caller writes the chain at {@code HEADER_LENGTH + keyLength} and the pushed
+     * version after it. {@code keptTail} &gt; 0: the chain after the change is the logged chain followed by that
+     * many bytes from the start of the versions of the entry's inline chain before it.
+     */
     static int writeHeader(final MutableDirectBuffer to, final int kind, final long txn, final long prevLsn,
         final long undoNextLsn, final long treeId, final long pageId, final DirectBuffer key, final int keyOffset,
-        final int keyLength, final int chainLength, final int pushedLength)
+        final int keyLength, final int chainLength, final int pushedLength, final int keptTail)
     {
         to.putByte(0, (byte)VERSION);
         to.putByte(KIND_OFFSET, (byte)kind);
@@ -80,6 +92,7 @@ final class EntryRecord
         to.putLong(TREE_OFFSET, treeId);
         to.putLong(PAGE_OFFSET, pageId);
         to.putInt(PUSHED_LENGTH_OFFSET, pushedLength);
+        to.putInt(KEPT_TAIL_OFFSET, keptTail);
         to.putBytes(HEADER_LENGTH, key, keyOffset, keyLength);
         return HEADER_LENGTH + keyLength + Math.max(chainLength, 0) + pushedLength;
     }
@@ -96,7 +109,7 @@ final class EntryRecord
 
     int keyOffset()
     {
-        return offset + HEADER_LENGTH;
+        return offset + headerLength;
     }
 
     int chainLength()
@@ -112,6 +125,12 @@ final class EntryRecord
     int pushedLength()
     {
         return buffer.getInt(offset + PUSHED_LENGTH_OFFSET);
+    }
+
+    /** @return the bytes of the old inline chain's versions that follow the logged chain; 0 in version 1 */
+    int keptTail()
+    {
+        return headerLength == HEADER_LENGTH ? buffer.getInt(offset + KEPT_TAIL_OFFSET) : 0;
     }
 
     int pushedOffset()
@@ -176,6 +195,12 @@ final class EntryRecord
             ? searched : NodeLayout.search(body, buffer, keyOffset(), keyLength);
         final int chainLength = chainLength();
         final int entry = index >= 0 ? NodeLayout.entryOffset(body, index) : -1;
+        final int keptTail = keptTail();
+        if (keptTail != 0)
+        {
+            redoKeptTail(body, scratch, index, entry, chainLength, keptTail);
+            return;
+        }
         if (entry >= 0 && chainLength != REMOVED && NodeLayout.payloadLength(body, entry) == chainLength)
         {
             // the common update (a new version replaces one no snapshot needs any more): same length, same place
@@ -200,11 +225,57 @@ final class EntryRecord
             }
             return;
         }
+        requireRoom(body, keyLength, chainLength);
+        NodeLayout.insert(body, at, buffer, keyOffset(), keyLength, buffer, chainOffset(), chainLength, scratch);
+    }
+
+    /**
+     * Redo of a record whose chain continues with the first {@code keptTail} version bytes of the entry's inline
+     * chain: a push (the logged chain is the form byte and the new version) or a prune (the form byte alone) keeps
+     * a prefix of the old versions, which the page already holds and the log does not repeat.
+     */
+    private void redoKeptTail(final MutableDirectBuffer body, final MutableDirectBuffer scratch, final int index,
+        final int entry, final int chainLength, final int keptTail)
+    {
+        if (index < 0 || chainLength < 1 || keptTail < 0
+            || ChainLayout.form(buffer, chainOffset()) != ChainLayout.FORM_INLINE)
+        {
+            throw new RedoMismatchException("log record keeps " + keptTail + " bytes of the chain of a key that page "
+                + pageId() + " of tree " + treeId() + (index < 0 ? " does not hold" : " with a chain of "
+                + chainLength + " bytes"));
+        }
+        final int payload = NodeLayout.payloadOffset(body, entry);
+        final int oldLength = NodeLayout.payloadLength(body, entry);
+        if (ChainLayout.form(body, payload) != ChainLayout.FORM_INLINE || oldLength - 1 < keptTail)
+        {
+            throw new RedoMismatchException("log record keeps " + keptTail + " bytes of an inline chain; page "
+                + pageId() + " of tree " + treeId() + " holds a chain of " + oldLength + " bytes in form "
+                + ChainLayout.form(body, payload));
+        }
+        final int newLength = chainLength + keptTail;
+        if (newLength == oldLength)
+        {
+            // the steady update: the kept versions move up behind the new one, inside the entry
+            body.putBytes(payload + chainLength, body, payload + 1, keptTail);
+            body.putBytes(payload, buffer, chainOffset(), chainLength);
+            return;
+        }
+        // Built at the start of the scratch, which a compaction by the insert does not reach: it writes only from
+        // the new heap start up, and the room checked below puts that start above the slots and the whole entry.
+        scratch.putBytes(0, buffer, chainOffset(), chainLength);
+        scratch.putBytes(chainLength, body, payload + 1, keptTail);
+        NodeLayout.remove(body, index);
+        final int keyLength = keyLength();
+        requireRoom(body, keyLength, newLength);
+        NodeLayout.insert(body, index, buffer, keyOffset(), keyLength, scratch, 0, newLength, scratch);
+    }
+
+    private void requireRoom(final MutableDirectBuffer body, final int keyLength, final int chainLength)
+    {
         if (NodeLayout.available(body) < NodeLayout.entrySpace(keyLength, chainLength))
         {
             throw new RedoMismatchException("log record sets an entry of " + chainLength + " bytes that page "
                 + pageId() + " of tree " + treeId() + " has no room for");
         }
-        NodeLayout.insert(body, at, buffer, keyOffset(), keyLength, buffer, chainOffset(), chainLength, scratch);
     }
 }

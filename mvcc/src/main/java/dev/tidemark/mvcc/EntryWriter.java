@@ -132,7 +132,7 @@ final class EntryWriter
             ? EntryRecord.KIND_SYSTEM : EntryRecord.KIND_UPDATE;
         final long prevLsn = kind == EntryRecord.KIND_SYSTEM ? 0 : txn.lastLsn();
         final long lsn = apply(tree, leaf, kind, txn.id(), prevLsn, 0, key, 0, keyLength, kept, version,
-            versionLength, scratch, Integer.MAX_VALUE, searched);
+            versionLength, scratch, Integer.MAX_VALUE, searched, searched >= 0 && oldSpill == 0 ? versionLength : -1);
         if (kind == EntryRecord.KIND_UPDATE)
         {
             txn.lastLsn(lsn);
@@ -199,7 +199,7 @@ final class EntryWriter
             }
             final int have = NodeLayout.available(body) + NodeLayout.entrySpace(keyLength, oldPayload);
             final long lsn = apply(tree, leaf, EntryRecord.KIND_COMPENSATION, txn.id(), txn.lastLsn(),
-                record.prevLsn(), key, keyOffset, keyLength, kept, null, 0, scratch, have, index);
+                record.prevLsn(), key, keyOffset, keyLength, kept, null, 0, scratch, have, index, -1);
             txn.lastLsn(lsn);
             if (headOverflow != 0)
             {
@@ -274,7 +274,7 @@ final class EntryWriter
             final MutableDirectBuffer key = scratch.separator;
             key.putBytes(0, body, NodeLayout.keyOffset(entry), keyLength);
             apply(tree, leaf, EntryRecord.KIND_SYSTEM, CommitTable.SYSTEM_TRANSACTION, 0, 0, key, 0, keyLength, kept,
-                null, 0, scratch, have, index);
+                null, 0, scratch, have, index, oldSpill == 0 ? 0 : -1);
             if (oldSpill != 0)
             {
                 scratch.toFree.addLong(oldSpill);
@@ -310,17 +310,21 @@ final class EntryWriter
      * Logs the entry of {@code key} with the chain in {@code scratch.chain[1, 1 + kept)} (or its removal), then
      * applies the record. The chain is spilled to overflow pages when it is too large inline, or when
      * {@code have} bytes cannot take it inline. {@code searched} is where {@link NodeLayout#search} found the key
-     * in the leaf, latched since, which spares the redo a search of its own.
+     * in the leaf, latched since, which spares the redo a search of its own. {@code newHead} &ge; 0: only the first
+     * that many chain bytes are new and the rest is a prefix of the versions of the entry's inline chain (a push
+     * or a prune), so an inline chain is logged as those bytes and a kept tail, without the old versions the page
+     * already holds; -1: the whole chain is logged.
      *
      * @return the record's LSN
      */
     private long apply(final BTree tree, final PageHandle leaf, final int kind, final long txn, final long prevLsn,
         final long undoNext, final DirectBuffer key, final int keyOffset, final int keyLength, final int kept,
         final DirectBuffer pushed, final int pushedLength, final Scratch scratch, final int have,
-        final int searched)
+        final int searched, final int newHead)
     {
         final ExpandableDirectByteBuffer record = scratch.record;
         int chainLength = EntryRecord.REMOVED;
+        int keptTail = 0;
         long spill = 0;
         if (kept != Versions.REMOVE_ENTRY)
         {
@@ -331,6 +335,11 @@ final class EntryWriter
             {
                 scratch.chain.putByte(0, (byte)ChainLayout.FORM_INLINE);
                 chainLength = inline;
+                if (newHead >= 0 && newHead < kept)
+                {
+                    keptTail = kept - newHead;
+                    chainLength = 1 + newHead;
+                }
             }
             else
             {
@@ -342,7 +351,7 @@ final class EntryWriter
         final int withPushed = spill != 0 ? pushedLength : 0;
         record.checkLimit(EntryRecord.HEADER_LENGTH + keyLength + Math.max(chainLength, 0) + withPushed);
         final int length = EntryRecord.writeHeader(record, kind, txn, prevLsn, undoNext, tree.id(), leaf.pageId(),
-            key, keyOffset, keyLength, chainLength, withPushed);
+            key, keyOffset, keyLength, chainLength, withPushed, keptTail);
         final int chainAt = EntryRecord.HEADER_LENGTH + keyLength;
         if (spill != 0)
         {

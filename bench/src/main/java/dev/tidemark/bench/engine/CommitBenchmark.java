@@ -35,8 +35,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code commit*}: begin (SNAPSHOT, the database defaults), put a new 100 B value under a random key of a
  *       keyspace of {@code keys} {@link KvBenchData} entries, commit with {@link Durability#SYNC}. The transaction
- *       logs one tree-entry record (52 B header + 16 B key + 14 B chain and version header + 100 B value) without
- *       forcing and a 32 B commit record that it waits for: about 280 B of log frames. A transaction that loses a
+ *       logs one tree-entry record (56 B header + 16 B key + 14 B chain and version header + 100 B value; the
+ *       key's older version, kept behind the new one, is named by its length and not repeated) without forcing
+ *       and a 32 B commit record that it waits for: about 280 B of log frames. A transaction that loses a
  *       write conflict (rare: two threads on one key of 100,000) is retried within the same operation.</li>
  *   <li>{@code walSync*}: the baseline, on a separate {@link WriteAheadLog} in its own scratch directory on the
  *       same disk: one SYNC append of {@value #WAL_RECORD_BYTES} B per operation (a 288 B frame), about the log
