@@ -106,18 +106,9 @@ final class Versions
     static boolean isPrunable(final DirectBuffer versions, final int offset, final int length,
         final CommitTable commits, final long horizon)
     {
-        final int end = offset + length;
-        int at = offset;
-        while (at < end)
-        {
-            final int next = at + ChainLayout.versionLength(versions, at);
-            if (isSettled(ChainLayout.txn(versions, at), commits, horizon))
-            {
-                return next < end || ChainLayout.isTombstone(versions, at);
-            }
-            at = next;
-        }
-        return false;
+        final int settled = newestSettled(versions, offset, length, commits, horizon);
+        return settled >= 0 && (settled + ChainLayout.versionLength(versions, settled) < offset + length
+            || ChainLayout.isTombstone(versions, settled));
     }
 
     /**
@@ -128,19 +119,29 @@ final class Versions
     static boolean dropsOnlyOneInlineVersion(final DirectBuffer versions, final int offset, final int length,
         final CommitTable commits, final long horizon)
     {
-        final int end = offset + length;
-        int at = offset;
-        while (at < end)
+        final int settled = newestSettled(versions, offset, length, commits, horizon);
+        if (settled < 0 || ChainLayout.isTombstone(versions, settled))
         {
-            final int next = at + ChainLayout.versionLength(versions, at);
+            return false;
+        }
+        final int next = settled + ChainLayout.versionLength(versions, settled);
+        return next < offset + length && next + ChainLayout.versionLength(versions, next) == offset + length
+            && !ChainLayout.isOverflow(versions, next);
+    }
+
+    /** @return the offset of the newest version every live and future snapshot sees, or -1 when none */
+    private static int newestSettled(final DirectBuffer versions, final int offset, final int length,
+        final CommitTable commits, final long horizon)
+    {
+        final int end = offset + length;
+        for (int at = offset; at < end; at += ChainLayout.versionLength(versions, at))
+        {
             if (isSettled(ChainLayout.txn(versions, at), commits, horizon))
             {
-                return !ChainLayout.isTombstone(versions, at) && next < end
-                    && next + ChainLayout.versionLength(versions, next) == end && !ChainLayout.isOverflow(versions, next);
+                return at;
             }
-            at = next;
         }
-        return false;
+        return -1;
     }
 
     /** @return whether every live and future snapshot sees versions of {@code txn}. */
