@@ -557,11 +557,11 @@ final class BufferPool
         {
             return false;
         }
-        if (dirtyCount <= frames.length / 4)
+        if (dirtyCount <= frames.length / 2)
         {
             writerWanted = false;
         }
-        return writerWanted || dirtyCount > frames.length / 2;
+        return writerWanted || dirtyCount > frames.length - frames.length / 4;
     }
 
     /**

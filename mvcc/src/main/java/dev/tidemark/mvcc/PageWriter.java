@@ -6,8 +6,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The background page writer: thread {@code tidemark-page-writer} (daemon) writes batches of unpinned dirty
- * pages, in eviction order, whenever more than half of the frames are dirty or a thread that needed a frame
- * found only dirty ones, until at most a quarter are dirty. Evictions then find clean frames and seldom write.
+ * pages, in eviction order, whenever more than three quarters of the frames are dirty or a thread that needed a
+ * frame found only dirty ones, until at most half are dirty. Evictions then find clean frames and seldom write,
+ * while a database whose pages fit in half the cache is written only by checkpoints: under updates its pages are
+ * dirtied again within milliseconds, and writing them early only multiplied page writes.
  *
  * <p>Threading: {@link #start()} and {@link #close()} are called by the store's owner; the loop runs on its own
  * thread. A failed write stops the loop; the pool keeps the failure and reports it to every later change.
