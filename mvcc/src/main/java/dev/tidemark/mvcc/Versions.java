@@ -74,18 +74,10 @@ final class Versions
         final long horizon, final MutableDirectBuffer out, final int outOffset, final LongArrayList freed)
     {
         final int end = offset + length;
-        int at = offset;
-        int keepEnd = end;
-        while (at < end)
-        {
-            final int next = at + ChainLayout.versionLength(versions, at);
-            if (isSettled(ChainLayout.txn(versions, at), commits, horizon))
-            {
-                keepEnd = ChainLayout.isTombstone(versions, at) ? at : next;
-                break;
-            }
-            at = next;
-        }
+        final int settled = newestSettled(versions, offset, length, commits, horizon);
+        final int keepEnd = settled < 0 ? end
+            : ChainLayout.isTombstone(versions, settled) ? settled
+            : settled + ChainLayout.versionLength(versions, settled);
         for (int drop = keepEnd; drop < end; drop += ChainLayout.versionLength(versions, drop))
         {
             if (ChainLayout.isOverflow(versions, drop))
