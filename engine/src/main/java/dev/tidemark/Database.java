@@ -355,7 +355,7 @@ public final class Database implements AutoCloseable
                 throw new IllegalArgumentException("there is no keyspace named '" + name + "'");
             }
             keyspace.markDropped();
-            final long fence = txns.nextId();
+            final long fence = txns.fence();
             final long deadline = System.nanoTime() + options.lockTimeout().toNanos();
             while (txns.anyRunningBelow(fence))
             {
@@ -403,8 +403,7 @@ public final class Database implements AutoCloseable
     {
         requireOpen();
         final Txn txn = new Txn(this, isolation, durability, lockTimeout, readOnly);
-        txns.begin(txn);
-        txn.started();
+        txn.started(txns.begin(txn));
         return txn;
     }
 
@@ -517,6 +516,7 @@ public final class Database implements AutoCloseable
         {
             values[i] = counters.get(i);
         }
+        values[COMMITTED] = txns.committedCount();
         return new DatabaseStats(keyspaces.size(), txns.activeCount(), values, wal.durableLsn(),
             store.pages().pageCount(), store.pages().freePageCount(), store.pages().frameCount());
     }

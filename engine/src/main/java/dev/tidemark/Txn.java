@@ -34,12 +34,17 @@ final class Txn implements Transaction
 {
     private static final Snapshot LATEST_READ_ONLY = Snapshot.latest(CommitTable.SYSTEM_TRANSACTION);
     private static final VarHandle READ_TIMESTAMP;
+    private static final VarHandle COMMIT_TIMESTAMP;
+    private static final VarHandle ID;
 
     static
     {
         try
         {
-            READ_TIMESTAMP = MethodHandles.lookup().findVarHandle(Txn.class, "readTimestamp", long.class);
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            READ_TIMESTAMP = lookup.findVarHandle(Txn.class, "readTimestamp", long.class);
+            COMMIT_TIMESTAMP = lookup.findVarHandle(Txn.class, "commitTimestamp", long.class);
+            ID = lookup.findVarHandle(Txn.class, "id", long.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -60,10 +65,16 @@ final class Txn implements Transaction
     private final Durability durability;
     private final long lockTimeoutNanos;
     private final boolean readOnly;
+    /** 0 until given: at begin, or for a read-only transaction that SSI does not track, when first asked for. */
     private long id;
+    /**
+     * Its age, for the horizon and the keyspace drop (TxnManager's): its id, or for a read-only transaction begun
+     * without one, an id given out before it began.
+     */
+    long order;
     int slot;
     @SuppressWarnings("unused")
-    private volatile long readTimestamp = TxnManager.PENDING;
+    private volatile long readTimestamp;
     private Snapshot snapshot;
     private Snapshot latest;
     private WriteTxn writeTxn;
@@ -75,10 +86,10 @@ final class Txn implements Transaction
     private String endReason;
     private long firstLsn;
     /** The commit timestamp once published; NOT_COMMITTED before, and for good when rolled back (TxnManager's). */
-    volatile long commitTimestamp = CommitTable.NOT_COMMITTED;
+    volatile long commitTimestamp;
     /** A writer that ended (TxnManager's). */
     volatile boolean ended;
-    /** A rolled-back writer: the first transaction id not yet given out when it ended (TxnManager's). */
+    /** A rolled-back writer: an id above the order of every transaction running when it ended (TxnManager's). */
     long abortedBefore;
 
     Txn(final Database db, final IsolationLevel isolation, final Durability durability, final long lockTimeoutNanos,
@@ -89,11 +100,25 @@ final class Txn implements Transaction
         this.durability = durability;
         this.lockTimeoutNanos = lockTimeoutNanos;
         this.readOnly = readOnly;
+        // plain stores: the transaction reaches other threads only through a CAS (its slot, the writer table), so
+        // the fence a volatile initializer costs buys nothing
+        READ_TIMESTAMP.set(this, TxnManager.PENDING);
+        COMMIT_TIMESTAMP.set(this, CommitTable.NOT_COMMITTED);
+    }
+
+    /**
+     * @return whether the transaction takes its id at begin: every one that may write, and the serializable ones
+     * (SSI tracks them by id); the others are never named in the trees, the locks or the log
+     */
+    boolean needsIdAtBegin()
+    {
+        return !readOnly || isolation == IsolationLevel.SERIALIZABLE;
     }
 
     void assignId(final long id)
     {
         this.id = id;
+        this.order = id;
     }
 
     /** Sets the read timestamp to {@code timestamp} unless it is set already. @return the read timestamp */
@@ -103,10 +128,9 @@ final class Txn implements Transaction
         return (long)READ_TIMESTAMP.getVolatile(this);
     }
 
-    /** Called once registered: fixes the snapshot. */
-    void started()
+    /** Called once registered, with the pinned read timestamp: fixes the snapshot. */
+    void started(final long readTs)
     {
-        final long readTs = (long)READ_TIMESTAMP.getVolatile(this);
         // a read-only transaction has no versions of its own to see: it shares the snapshot object of its timestamp
         snapshot = readOnly ? db.txns().sharedSnapshot(readTs) : Snapshot.at(readTs, id);
         if (isolation == IsolationLevel.SERIALIZABLE)
@@ -129,7 +153,14 @@ final class Txn implements Transaction
     @Override
     public long id()
     {
-        return id;
+        final long given = (long)ID.getVolatile(this);
+        if (given != 0)
+        {
+            return given;
+        }
+        // a read-only transaction begun without an id: the first to ask gives it one (a race wastes an id)
+        ID.compareAndSet(this, 0L, db.txns().newId());
+        return (long)ID.getVolatile(this);
     }
 
     @Override
@@ -436,7 +467,7 @@ final class Txn implements Transaction
         db.requireOpen();
         if (savepoint.owner() != this)
         {
-            throw new IllegalArgumentException(savepoint + " belongs to another transaction than " + id);
+            throw new IllegalArgumentException(savepoint + " belongs to another transaction than " + id());
         }
         if (writeTxn != null)
         {
@@ -479,8 +510,7 @@ final class Txn implements Transaction
                 db.txns().pruneHorizon());
         }
         releaseLocks();
-        db.txns().end(this);
-        db.count(Database.COMMITTED);
+        db.txns().endCommitted(this);
     }
 
     @Override
@@ -626,7 +656,7 @@ final class Txn implements Transaction
     {
         if (state != State.ACTIVE)
         {
-            throw new IllegalStateException("transaction " + id + " is no longer active: " + (state == State.COMMITTED
+            throw new IllegalStateException("transaction " + id() + " is no longer active: " + (state == State.COMMITTED
                 ? "it committed" : endReason));
         }
     }
@@ -635,7 +665,7 @@ final class Txn implements Transaction
     {
         if (readOnly)
         {
-            throw new IllegalStateException("transaction " + id + " is read-only and cannot " + what);
+            throw new IllegalStateException("transaction " + id() + " is read-only and cannot " + what);
         }
     }
 
@@ -652,6 +682,6 @@ final class Txn implements Transaction
     @Override
     public String toString()
     {
-        return "Transaction[" + id + ", " + isolation + ", " + state + "]";
+        return "Transaction[" + id() + ", " + isolation + ", " + state + "]";
     }
 }

@@ -5,6 +5,7 @@ import dev.tidemark.mvcc.Snapshot;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Iterator;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,7 +17,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * Transaction ids, commit timestamps and the commit table the page store asks.
  *
  * <p>Ids and timestamps both come from counters that survive a clean close (the master record). A transaction
- * registers in a slot array (no allocation per begin). A writer is also kept by id ({@code unsettled}) from its first
+ * registers in a slot array (no allocation per begin). A read-only transaction that SSI does not track takes no id
+ * at begin (it is never named in the trees, the locks or the log): it registers with an order, the first id not
+ * yet given out, and takes an id only when asked for one. Where an age comparison needs "began before this point"
+ * (a rolled-back writer's end, a keyspace drop), the point is a fresh id taken for it alone, which every order
+ * read before it is below. Its begin and commit then cost two CASes (its slot and its
+ * read timestamp) and no write to a line other threads write. A writer is also kept by id ({@code unsettled}) from its first
  * write until no snapshot can need its commit state any more, because the commit table must answer for it: the
  * answer is the writer's own {@link Txn#commitTimestamp} field, so a commit enters its timestamp without a map
  * update. A commit takes the next timestamp, sets it and then publishes it in timestamp order: a snapshot reads at
@@ -41,6 +47,10 @@ final class TxnManager implements CommitTable
     private static final int PUBLISH_SPINS = 100;
     /** The most commits waiting above the horizon that a refresh walks to move {@code settledBelow}. */
     private static final int SETTLE_WALK_LIMIT = 256;
+    /** Longs per slot in {@code slotCounts}: a 64-byte line. */
+    private static final int COUNTS_STRIDE = 8;
+    private static final int COMMITS = 0;
+    private static final int ENDS = 1;
     private static final VarHandle VISIBLE;
 
     static
@@ -62,7 +72,14 @@ final class TxnManager implements CommitTable
     private final AtomicLongArray published = new AtomicLongArray(PUBLISHED_MASK + 1);
     private volatile Snapshot shared = Snapshot.at(0, SYSTEM_TRANSACTION);
     private final AtomicReferenceArray<Txn> slots;
-    private final ConcurrentHashMap<Long, Txn> overflow = new ConcurrentHashMap<>();
+    private final Set<Txn> overflow = ConcurrentHashMap.newKeySet();
+    /**
+     * Per slot, on a cache line of its own: the commits and ends of the transactions that held it. Only the holder
+     * writes them (plain read, opaque write): the slot passes from holder to holder through a release store and a
+     * CAS.
+     */
+    private final AtomicLongArray slotCounts;
+    private final AtomicLong overflowCommits = new AtomicLong();
     /** Writers, running or ended, whose commit state a snapshot may still ask for. */
     private final WriterTable unsettled = new WriterTable(1 << 16);
     /** The committed writers of {@code unsettled}, in about commit order (each enters just after its commit). */
@@ -71,7 +88,6 @@ final class TxnManager implements CommitTable
     private final ConcurrentLinkedQueue<Txn> aborted = new ConcurrentLinkedQueue<>();
     private final AtomicLong registering = new AtomicLong();
     private final AtomicBoolean refreshing = new AtomicBoolean();
-    private int endsSinceClockCheck;
     private volatile long settledBelow;
     private volatile long horizon;
     private volatile long horizonAt;
@@ -82,6 +98,7 @@ final class TxnManager implements CommitTable
         this.clock = new AtomicLong(lastTimestamp);
         this.visible = lastTimestamp;
         this.slots = new AtomicReferenceArray<>(slotCount);
+        this.slotCounts = new AtomicLongArray(slotCount * COUNTS_STRIDE);
         this.settledBelow = firstId;
         this.horizon = lastTimestamp;
         this.horizonAt = System.nanoTime();
@@ -119,23 +136,55 @@ final class TxnManager implements CommitTable
         return visible;
     }
 
-    /**
-     * Gives {@code txn} an id and a read timestamp and registers it. The read timestamp is the newest published
-     * one when it is pinned: here, or by a horizon computation that found the transaction registered first.
-     */
-    void begin(final Txn txn)
+    /** @return a new transaction id, for a read-only transaction asked for its id */
+    long newId()
     {
-        registering.incrementAndGet();
-        try
+        return nextId.getAndIncrement();
+    }
+
+    /**
+     * Takes an id for no transaction. @return a fence: the id and order of every transaction registered before the
+     * call are below it, those of every transaction that begins after it are at or above it
+     */
+    long fence()
+    {
+        return nextId.incrementAndGet();
+    }
+
+    /**
+     * Gives {@code txn} an id (or, read-only, an order) and a read timestamp and registers it. The read timestamp
+     * is the newest published one when it is pinned: here, or by a horizon computation that found the transaction
+     * registered first.
+     *
+     * <p>A writer counts itself in {@code registering} between taking its id and appearing in a slot, so that a
+     * refresh that cannot see it yet does not move {@code settledBelow} past an id whose versions are still to come.
+     * A read-only transaction without an id writes no versions and needs no such care: a refresh that misses it
+     * computed its horizon from a timestamp no newer than the one it pins here, and it cannot hold a page copy with
+     * the versions of a writer that had rolled back before it registered (see {@link #endAborted}).
+     *
+     * @return the read timestamp
+     */
+    long begin(final Txn txn)
+    {
+        if (txn.needsIdAtBegin())
         {
-            txn.assignId(nextId.getAndIncrement());
+            registering.incrementAndGet();
+            try
+            {
+                txn.assignId(nextId.getAndIncrement());
+                txn.slot = claimSlot(txn);
+            }
+            finally
+            {
+                registering.decrementAndGet();
+            }
+        }
+        else
+        {
+            txn.order = nextId.get();
             txn.slot = claimSlot(txn);
         }
-        finally
-        {
-            registering.decrementAndGet();
-        }
-        txn.pinReadTimestamp(visible);
+        return txn.pinReadTimestamp(visible);
     }
 
     private int claimSlot(final Txn txn)
@@ -150,7 +199,7 @@ final class TxnManager implements CommitTable
                 return slot;
             }
         }
-        overflow.put(txn.id(), txn);
+        overflow.add(txn);
         return -1;
     }
 
@@ -199,28 +248,61 @@ final class TxnManager implements CommitTable
         return ts;
     }
 
-    /** Ends a committed or read-only transaction. */
-    void end(final Txn txn)
+    /** Ends a committed transaction, a read-only one included, and counts the commit. */
+    void endCommitted(final Txn txn)
     {
+        if (txn.slot >= 0)
+        {
+            bump(txn.slot * COUNTS_STRIDE + COMMITS);
+        }
+        else
+        {
+            overflowCommits.incrementAndGet();
+        }
         unregister(txn);
     }
 
-    /** Ends a rolled-back writer, whose versions are gone from the trees by now. */
+    /**
+     * Ends a rolled-back transaction; a writer's versions are gone from the trees by now. A rolled-back writer
+     * stays "not committed" until every transaction running when it ended has ended: its {@code abortedBefore} is
+     * a {@link #fence}, above the order of each of them, even a read-only one whose registration a concurrent
+     * refresh missed (that refresh read the first id not given out before the fence was taken).
+     */
     void endAborted(final Txn txn)
     {
         if (txn.wrote())
         {
-            txn.abortedBefore = nextId.get();
+            txn.abortedBefore = fence();
             aborted.add(txn);
         }
         unregister(txn);
     }
 
+    /** @return the commits counted so far */
+    long committedCount()
+    {
+        long count = overflowCommits.get();
+        for (int i = 0; i < slots.length(); i++)
+        {
+            count += slotCounts.getOpaque(i * COUNTS_STRIDE + COMMITS);
+        }
+        return count;
+    }
+
+    private long bump(final int index)
+    {
+        final long count = slotCounts.getPlain(index) + 1;
+        slotCounts.setOpaque(index, count);
+        return count;
+    }
+
     private void unregister(final Txn txn)
     {
+        // look at the clock only every 16th end of a slot's holders (an overflowing transaction always looks);
+        // counted while the slot is still held
+        final boolean look = txn.slot < 0 || (bump(txn.slot * COUNTS_STRIDE + ENDS) & 15) == 0;
         unlist(txn);
-        // look at the clock only every 16th end (a racy count: an end more or less does not matter)
-        if ((++endsSinceClockCheck & 15) == 0)
+        if (look)
         {
             maybeRefresh();
         }
@@ -257,11 +339,13 @@ final class TxnManager implements CommitTable
         }
         if (txn.slot >= 0)
         {
-            slots.set(txn.slot, null);
+            // a release store, no fence: a refresh that still sees the transaction for a moment is only more
+            // careful
+            slots.lazySet(txn.slot, null);
         }
         else
         {
-            overflow.remove(txn.id());
+            overflow.remove(txn);
         }
     }
 
@@ -303,13 +387,13 @@ final class TxnManager implements CommitTable
             if (txn != null)
             {
                 low = Math.min(low, txn.pinReadTimestamp(visible));
-                minId = Math.min(minId, txn.id());
+                minId = Math.min(minId, txn.order);
             }
         }
-        for (final Txn txn : overflow.values())
+        for (final Txn txn : overflow)
         {
             low = Math.min(low, txn.pinReadTimestamp(visible));
-            minId = Math.min(minId, txn.id());
+            minId = Math.min(minId, txn.order);
         }
         final long h = low;
         final long oldestRunning = minId;
@@ -392,7 +476,7 @@ final class TxnManager implements CommitTable
     /** @return the running transactions, for a closing database to roll back */
     java.util.List<Txn> running()
     {
-        final java.util.List<Txn> all = new java.util.ArrayList<>(overflow.values());
+        final java.util.List<Txn> all = new java.util.ArrayList<>(overflow);
         for (int i = 0; i < slots.length(); i++)
         {
             final Txn txn = slots.get(i);
@@ -404,20 +488,23 @@ final class TxnManager implements CommitTable
         return all;
     }
 
-    /** @return whether a transaction with an id below {@code id} is still running */
+    /**
+     * @return whether a transaction that began before {@code id} was given out is still running (its order is
+     * below {@code id})
+     */
     boolean anyRunningBelow(final long id)
     {
         for (int i = 0; i < slots.length(); i++)
         {
             final Txn txn = slots.get(i);
-            if (txn != null && txn.id() < id)
+            if (txn != null && txn.order < id)
             {
                 return true;
             }
         }
-        for (final Txn txn : overflow.values())
+        for (final Txn txn : overflow)
         {
-            if (txn.id() < id)
+            if (txn.order < id)
             {
                 return true;
             }
