@@ -47,6 +47,7 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    /** Indexes of the stats counters; commits and rollbacks are counted per transaction slot by TxnManager. */
     static final int COMMITTED = 0;
     static final int ROLLED_BACK = 1;
     static final int SERIALIZATION_FAILURES = 2;
@@ -517,6 +518,7 @@ public final class Database implements AutoCloseable
             values[i] = counters.get(i);
         }
         values[COMMITTED] = txns.committedCount();
+        values[ROLLED_BACK] = txns.rolledBackCount();
         return new DatabaseStats(keyspaces.size(), txns.activeCount(), values, wal.durableLsn(),
             store.pages().pageCount(), store.pages().freePageCount(), store.pages().frameCount());
     }

@@ -27,8 +27,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Commit writes a commit record through the log's ring (forced as the durability asks), publishes the commit
  * timestamp, then releases the locks. Rollback undoes through the log with compensation records.
  *
- * <p>Not thread-safe: one thread at a time, as {@link Transaction} says. The read timestamp is the one field other
- * threads touch (the horizon computation may pin it while the transaction begins).
+ * <p>Not thread-safe: one thread at a time, as {@link Transaction} says. Other threads only read the fields the
+ * transaction manager keeps here (order, read timestamp, commit state), which this thread writes.
  */
 final class Txn implements Transaction
 {
@@ -121,14 +121,19 @@ final class Txn implements Transaction
         this.order = id;
     }
 
-    /** Sets the read timestamp to {@code timestamp} unless it is set already. @return the read timestamp */
-    long pinReadTimestamp(final long timestamp)
+    /** Sets the read timestamp, once, after the transaction registered (TxnManager's). */
+    void setReadTimestamp(final long timestamp)
     {
-        READ_TIMESTAMP.compareAndSet(this, TxnManager.PENDING, timestamp);
-        return (long)READ_TIMESTAMP.getVolatile(this);
+        READ_TIMESTAMP.setRelease(this, timestamp);
     }
 
-    /** Called once registered, with the pinned read timestamp: fixes the snapshot. */
+    /** @return the read timestamp, or {@link TxnManager#PENDING} until it is set (TxnManager's) */
+    long readTimestampOrPending()
+    {
+        return (long)READ_TIMESTAMP.getAcquire(this);
+    }
+
+    /** Called once registered, with its read timestamp: fixes the snapshot. */
     void started(final long readTs)
     {
         // a read-only transaction has no versions of its own to see: it shares the snapshot object of its timestamp
@@ -607,7 +612,6 @@ final class Txn implements Transaction
         }
         releaseLocks();
         db.txns().endAborted(this);
-        db.count(Database.ROLLED_BACK);
     }
 
     private void releaseLocks()

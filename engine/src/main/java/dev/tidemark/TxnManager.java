@@ -50,7 +50,8 @@ final class TxnManager implements CommitTable
     /** Longs per slot in {@code slotCounts}: a 64-byte line. */
     private static final int COUNTS_STRIDE = 8;
     private static final int COMMITS = 0;
-    private static final int ENDS = 1;
+    private static final int ROLLBACKS = 1;
+    private static final int ENDS = 2;
     private static final VarHandle VISIBLE;
 
     static
@@ -74,12 +75,13 @@ final class TxnManager implements CommitTable
     private final AtomicReferenceArray<Txn> slots;
     private final Set<Txn> overflow = ConcurrentHashMap.newKeySet();
     /**
-     * Per slot, on a cache line of its own: the commits and ends of the transactions that held it. Only the holder
+     * Per slot, on a cache line of its own: the commits, rollbacks and ends of the transactions that held it. Only the holder
      * writes them (plain read, opaque write): the slot passes from holder to holder through a release store and a
      * CAS.
      */
     private final AtomicLongArray slotCounts;
     private final AtomicLong overflowCommits = new AtomicLong();
+    private final AtomicLong overflowRollbacks = new AtomicLong();
     /** Writers, running or ended, whose commit state a snapshot may still ask for. */
     private final WriterTable unsettled = new WriterTable(1 << 16);
     /** The committed writers of {@code unsettled}, in about commit order (each enters just after its commit). */
@@ -152,14 +154,16 @@ final class TxnManager implements CommitTable
     }
 
     /**
-     * Gives {@code txn} an id (or, read-only, an order) and a read timestamp and registers it. The read timestamp
-     * is the newest published one when it is pinned: here, or by a horizon computation that found the transaction
-     * registered first.
+     * Gives {@code txn} an id (or, read-only, an order), registers it and then gives it the newest published
+     * timestamp as its read timestamp (so it sees every commit that returned before it began). The registration
+     * ends with a full fence (the slot CAS), so the timestamp is read after the slot is visible: a refresh that
+     * does not find the transaction read {@code visible} before it did, and one that finds it still without a read
+     * timestamp counts the horizon already published instead, which no later read timestamp is below.
      *
      * <p>A writer counts itself in {@code registering} between taking its id and appearing in a slot, so that a
      * refresh that cannot see it yet does not move {@code settledBelow} past an id whose versions are still to come.
      * A read-only transaction without an id writes no versions and needs no such care: a refresh that misses it
-     * computed its horizon from a timestamp no newer than the one it pins here, and it cannot hold a page copy with
+     * computed its horizon from a timestamp no newer than the one it reads here, and it cannot hold a page copy with
      * the versions of a writer that had rolled back before it registered (see {@link #endAborted}).
      *
      * @return the read timestamp
@@ -184,7 +188,9 @@ final class TxnManager implements CommitTable
             txn.order = nextId.get();
             txn.slot = claimSlot(txn);
         }
-        return txn.pinReadTimestamp(visible);
+        final long readTimestamp = visible;
+        txn.setReadTimestamp(readTimestamp);
+        return readTimestamp;
     }
 
     private int claimSlot(final Txn txn)
@@ -200,6 +206,8 @@ final class TxnManager implements CommitTable
             }
         }
         overflow.add(txn);
+        // the fence a slot CAS gives: the read timestamp is read after the registration is visible
+        VarHandle.fullFence();
         return -1;
     }
 
@@ -251,14 +259,7 @@ final class TxnManager implements CommitTable
     /** Ends a committed transaction, a read-only one included, and counts the commit. */
     void endCommitted(final Txn txn)
     {
-        if (txn.slot >= 0)
-        {
-            bump(txn.slot * COUNTS_STRIDE + COMMITS);
-        }
-        else
-        {
-            overflowCommits.incrementAndGet();
-        }
+        count(txn, COMMITS, overflowCommits);
         unregister(txn);
     }
 
@@ -275,16 +276,40 @@ final class TxnManager implements CommitTable
             txn.abortedBefore = fence();
             aborted.add(txn);
         }
+        count(txn, ROLLBACKS, overflowRollbacks);
         unregister(txn);
     }
 
     /** @return the commits counted so far */
     long committedCount()
     {
-        long count = overflowCommits.get();
+        return sum(COMMITS, overflowCommits);
+    }
+
+    /** @return the rollbacks (aborts included) counted so far */
+    long rolledBackCount()
+    {
+        return sum(ROLLBACKS, overflowRollbacks);
+    }
+
+    private void count(final Txn txn, final int counter, final AtomicLong overflowCounter)
+    {
+        if (txn.slot >= 0)
+        {
+            bump(txn.slot * COUNTS_STRIDE + counter);
+        }
+        else
+        {
+            overflowCounter.incrementAndGet();
+        }
+    }
+
+    private long sum(final int counter, final AtomicLong overflowCounter)
+    {
+        long count = overflowCounter.get();
         for (int i = 0; i < slots.length(); i++)
         {
-            count += slotCounts.getOpaque(i * COUNTS_STRIDE + COMMITS);
+            count += slotCounts.getOpaque(i * COUNTS_STRIDE + counter);
         }
         return count;
     }
@@ -369,9 +394,8 @@ final class TxnManager implements CommitTable
     }
 
     /**
-     * Recomputes the horizon (the lowest read timestamp of a running transaction, or the newest published one),
-     * pinning the read timestamp of a transaction still registering to the newest published one (never lower: a
-     * transaction sees every commit that returned before it began),
+     * Recomputes the horizon (the lowest read timestamp of a running transaction, or the newest published one; a
+     * transaction still taking its read timestamp counts as the horizon already published, see {@link #begin}),
      * forgets commit-table entries at or below it and aborted writers no running transaction can have seen, and
      * moves {@code settledBelow} up.
      */
@@ -379,6 +403,7 @@ final class TxnManager implements CommitTable
     {
         final long firstUnassigned = nextId.get();
         final boolean quiet = registering.get() == 0;
+        final long published = horizon;
         long low = visible;
         long minId = firstUnassigned;
         for (int i = 0; i < slots.length(); i++)
@@ -386,13 +411,13 @@ final class TxnManager implements CommitTable
             final Txn txn = slots.get(i);
             if (txn != null)
             {
-                low = Math.min(low, txn.pinReadTimestamp(visible));
+                low = Math.min(low, readTimestamp(txn, published));
                 minId = Math.min(minId, txn.order);
             }
         }
         for (final Txn txn : overflow)
         {
-            low = Math.min(low, txn.pinReadTimestamp(visible));
+            low = Math.min(low, readTimestamp(txn, published));
             minId = Math.min(minId, txn.order);
         }
         final long h = low;
@@ -439,6 +464,12 @@ final class TxnManager implements CommitTable
             settledBelow = Math.max(settledBelow, settled);
         }
         horizonAt = System.nanoTime();
+    }
+
+    private static long readTimestamp(final Txn txn, final long publishedHorizon)
+    {
+        final long readTimestamp = txn.readTimestampOrPending();
+        return readTimestamp == PENDING ? publishedHorizon : readTimestamp;
     }
 
     /** @return the number of running transactions */

@@ -126,9 +126,10 @@ class ReadOnlyTransactionTest
     }
 
     @Test
-    void shouldCountReadOnlyCommitsWithTheOthers()
+    void shouldCountReadOnlyCommitsAndRollbacksWithTheOthers()
     {
         final long before = db.stats().committed();
+        final long rolledBackBefore = db.stats().rolledBack();
         for (int i = 0; i < 3; i++)
         {
             try (Transaction reader = db.begin(READ_ONLY))
@@ -148,6 +149,7 @@ class ReadOnlyTransactionTest
         }
 
         assertThat(db.stats().committed()).isEqualTo(before + 4);
+        assertThat(db.stats().rolledBack()).isEqualTo(rolledBackBefore + 1);
         assertThat(db.stats().activeTransactions()).isZero();
     }
 }
