@@ -271,7 +271,7 @@ final class Txn implements Transaction
             db.ssi().readRange(ssi, keyspace.id(), from, to);
         }
         final Snapshot view = isolation == IsolationLevel.READ_COMMITTED
-            ? Snapshot.at(db.txns().visibleTimestamp(), id) : snapshot;
+            ? Snapshot.at(db.txns().visibleTimestamp(), readOnly ? CommitTable.SYSTEM_TRANSACTION : id) : snapshot;
         final TreeCursor cursor = tree.cursor();
         if (ssi != null)
         {
@@ -686,6 +686,8 @@ final class Txn implements Transaction
     @Override
     public String toString()
     {
-        return "Transaction[" + id() + ", " + isolation + ", " + state + "]";
+        // no id() here: a read-only transaction would take an id for a log line
+        final long given = (long)ID.getVolatile(this);
+        return "Transaction[" + (given != 0 ? given : "read-only, no id yet") + ", " + isolation + ", " + state + "]";
     }
 }

@@ -21,12 +21,14 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * at begin (it is never named in the trees, the locks or the log): it registers with an order, the first id not
  * yet given out, and takes an id only when asked for one. Where an age comparison needs "began before this point"
  * (a rolled-back writer's end, a keyspace drop), the point is a fresh id taken for it alone, which every order
- * read before it is below. Its begin and commit then cost two CASes (its slot and its
- * read timestamp) and no write to a line other threads write. A writer is also kept by id ({@code unsettled}) from its first
- * write until no snapshot can need its commit state any more, because the commit table must answer for it: the
- * answer is the writer's own {@link Txn#commitTimestamp} field, so a commit enters its timestamp without a map
- * update. A commit takes the next timestamp, sets it and then publishes it in timestamp order: a snapshot reads at
- * the highest published timestamp, so it never sees a later commit without an earlier one.
+ * read before it is below. Its begin and commit then cost one CAS (its slot) and no write to a counter other
+ * threads write (commits and rollbacks are counted per slot).
+ *
+ * <p>A writer is also kept by id ({@code unsettled}) from its first write until no snapshot can need its commit
+ * state any more, because the commit table must answer for it: the answer is the writer's own
+ * {@link Txn#commitTimestamp} field, so a commit enters its timestamp without a map update. A commit takes the next
+ * timestamp, sets it and then publishes it in timestamp order: a snapshot reads at the highest published timestamp,
+ * so it never sees a later commit without an earlier one.
  *
  * <p>{@link #commitTimestamp} answers without a lookup for ids below {@code settledBelow}: every transaction below
  * it finished, and those that committed did so at or below the prune horizon. Rolled-back writers stay "not
@@ -47,8 +49,11 @@ final class TxnManager implements CommitTable
     private static final int PUBLISH_SPINS = 100;
     /** The most commits waiting above the horizon that a refresh walks to move {@code settledBelow}. */
     private static final int SETTLE_WALK_LIMIT = 256;
-    /** Longs per slot in {@code slotCounts}: a 64-byte line. */
-    private static final int COUNTS_STRIDE = 8;
+    /**
+     * Longs per slot in {@code slotCounts}: 128 bytes, so that the three counters of two slots are more than a
+     * 64-byte line apart however the array is aligned.
+     */
+    private static final int COUNTS_STRIDE = 16;
     private static final int COMMITS = 0;
     private static final int ROLLBACKS = 1;
     private static final int ENDS = 2;
@@ -75,7 +80,8 @@ final class TxnManager implements CommitTable
     private final AtomicReferenceArray<Txn> slots;
     private final Set<Txn> overflow = ConcurrentHashMap.newKeySet();
     /**
-     * Per slot, on a cache line of its own: the commits, rollbacks and ends of the transactions that held it. Only the holder
+     * Per slot, on cache lines no other slot's counters share: the commits, rollbacks and ends of the transactions
+     * that held it. Only the holder
      * writes them (plain read, opaque write): the slot passes from holder to holder through a release store and a
      * CAS.
      */
@@ -176,7 +182,7 @@ final class TxnManager implements CommitTable
             try
             {
                 txn.assignId(nextId.getAndIncrement());
-                txn.slot = claimSlot(txn);
+                claimSlot(txn);
             }
             finally
             {
@@ -186,29 +192,37 @@ final class TxnManager implements CommitTable
         else
         {
             txn.order = nextId.get();
-            txn.slot = claimSlot(txn);
+            claimSlot(txn);
         }
         final long readTimestamp = visible;
         txn.setReadTimestamp(readTimestamp);
         return readTimestamp;
     }
 
-    private int claimSlot(final Txn txn)
+    /**
+     * Registers {@code txn} in a free slot, or in the overflow set when none is free, and sets {@code txn.slot}
+     * before publishing it (another thread that finds the transaction, a closing database, reads the slot).
+     */
+    private void claimSlot(final Txn txn)
     {
         final int length = slots.length();
         final int start = (int)(Thread.currentThread().getId() * 0x9E3779B9L >>> 8) & (length - 1);
         for (int i = 0; i < length; i++)
         {
             final int slot = (start + i) & (length - 1);
-            if (slots.get(slot) == null && slots.compareAndSet(slot, null, txn))
+            if (slots.get(slot) == null)
             {
-                return slot;
+                txn.slot = slot;
+                if (slots.compareAndSet(slot, null, txn))
+                {
+                    return;
+                }
             }
         }
+        txn.slot = -1;
         overflow.add(txn);
         // the fence a slot CAS gives: the read timestamp is read after the registration is visible
         VarHandle.fullFence();
-        return -1;
     }
 
     /** Registers {@code txn} as a writer: from now on its versions may be in the trees. */

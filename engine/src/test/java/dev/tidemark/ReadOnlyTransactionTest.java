@@ -50,8 +50,10 @@ class ReadOnlyTransactionTest
         final long firstFree = db.txns().nextId();
         try (Transaction reader = db.begin(READ_ONLY); Transaction other = db.begin(READ_ONLY))
         {
-            assertThat(db.txns().nextId()).as("ids given out by two read-only begins").isEqualTo(firstFree);
             assertThat(get(reader, ks, "k")).isEqualTo("v");
+            assertThat(reader.toString()).contains("read-only");
+            assertThat(db.txns().nextId()).as("ids given out by two read-only begins, a read and a toString")
+                .isEqualTo(firstFree);
 
             final long id = reader.id();
 
