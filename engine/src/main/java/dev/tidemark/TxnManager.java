@@ -81,9 +81,8 @@ final class TxnManager implements CommitTable
     private final Set<Txn> overflow = ConcurrentHashMap.newKeySet();
     /**
      * Per slot, on cache lines no other slot's counters share: the commits, rollbacks and ends of the transactions
-     * that held it. Only the holder
-     * writes them (plain read, opaque write): the slot passes from holder to holder through a release store and a
-     * CAS.
+     * that held it. Only the holder writes them (plain read, opaque write): the slot passes from holder to holder
+     * through a release store and a CAS.
      */
     private final AtomicLongArray slotCounts;
     private final AtomicLong overflowCommits = new AtomicLong();
