@@ -379,13 +379,13 @@ public final class Database implements AutoCloseable
     /** Begins a transaction with the database's default isolation, durability and lock timeout. */
     public Transaction begin()
     {
-        return begin(options.isolation(), options.durability(), options.lockTimeout().toNanos(), false);
+        return begin(options.isolation(), options.durability(), options.lockTimeout(), false);
     }
 
     public Transaction begin(final IsolationLevel isolation)
     {
         return begin(Objects.requireNonNull(isolation, "isolation"), options.durability(),
-            options.lockTimeout().toNanos(), false);
+            options.lockTimeout(), false);
     }
 
     public Transaction begin(final TransactionOptions transactionOptions)
@@ -394,12 +394,11 @@ public final class Database implements AutoCloseable
         return begin(
             transactionOptions.isolation() != null ? transactionOptions.isolation() : options.isolation(),
             transactionOptions.durability() != null ? transactionOptions.durability() : options.durability(),
-            (transactionOptions.lockTimeout() != null ? transactionOptions.lockTimeout() : options.lockTimeout())
-                .toNanos(),
+            transactionOptions.lockTimeout() != null ? transactionOptions.lockTimeout() : options.lockTimeout(),
             transactionOptions.readOnly());
     }
 
-    private Transaction begin(final IsolationLevel isolation, final Durability durability, final long lockTimeout,
+    private Transaction begin(final IsolationLevel isolation, final Durability durability, final Duration lockTimeout,
         final boolean readOnly)
     {
         requireOpen();

@@ -14,9 +14,11 @@ import dev.tidemark.mvcc.WriteTxn;
 import dev.tidemark.snapshot.TxnRecords;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -63,7 +65,8 @@ final class Txn implements Transaction
     private final Database db;
     private final IsolationLevel isolation;
     private final Durability durability;
-    private final long lockTimeoutNanos;
+    /** A reference, not nanoseconds: it keeps a read-only transaction at 120 bytes (converted on a lock wait). */
+    private final Duration lockTimeout;
     private final boolean readOnly;
     /** 0 until given: at begin, or for a read-only transaction that SSI does not track, when first asked for. */
     private long id;
@@ -92,13 +95,13 @@ final class Txn implements Transaction
     /** A rolled-back writer: an id above the order of every transaction running when it ended (TxnManager's). */
     long abortedBefore;
 
-    Txn(final Database db, final IsolationLevel isolation, final Durability durability, final long lockTimeoutNanos,
+    Txn(final Database db, final IsolationLevel isolation, final Durability durability, final Duration lockTimeout,
         final boolean readOnly)
     {
         this.db = db;
         this.isolation = isolation;
         this.durability = durability;
-        this.lockTimeoutNanos = lockTimeoutNanos;
+        this.lockTimeout = lockTimeout;
         this.readOnly = readOnly;
         // plain stores: the transaction reaches other threads only through a CAS (its slot, the writer table), so
         // the fence a volatile initializer costs buys nothing
@@ -425,6 +428,7 @@ final class Txn implements Transaction
             target = new LockTarget();
         }
         target.row((int)keyspace.id(), key);
+        final long lockTimeoutNanos = TimeUnit.NANOSECONDS.convert(lockTimeout); // saturates
         final LockResult result = db.locks().acquire(owner, target, LockMode.X,
             lockTimeoutNanos == 0 ? 0 : Math.min(lockTimeoutNanos, LockManager.NO_TIMEOUT - 1));
         switch (result)

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -401,6 +402,18 @@ class ApiMisuseTest
     {
         assertThatThrownBy(() -> db.dropKeyspace("missing")).isInstanceOf(IllegalArgumentException.class);
         assertThat(db.keyspaceNames()).containsExactly("t");
+    }
+
+    @Test
+    void shouldTakeALockTimeoutTooLongForNanosecondsAsNoTimeout()
+    {
+        final Duration forever = Duration.ofSeconds(Long.MAX_VALUE);
+        try (Transaction txn = db.begin(TransactionOptions.builder().lockTimeout(forever).build()))
+        {
+            put(txn, ks, "k", "w");
+            txn.commit();
+        }
+        assertThat(committedEntries(db, ks)).containsExactly(entry("k", "w"));
     }
 
     private void fill(final Keyspace target, final int count, final int valueLength)

@@ -2,6 +2,7 @@ package dev.tidemark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,7 @@ class WriterTableTest
 {
     private static Txn writer(final long id)
     {
-        final Txn txn = new Txn(null, IsolationLevel.SNAPSHOT, Durability.SYNC, 0, false);
+        final Txn txn = new Txn(null, IsolationLevel.SNAPSHOT, Durability.SYNC, Duration.ZERO, false);
         txn.assignId(id);
         return txn;
     }
