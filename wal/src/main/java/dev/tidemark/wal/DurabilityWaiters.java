@@ -12,9 +12,10 @@ import java.util.function.LongSupplier;
  *
  * <p>A waiter publishes its per-thread node in a free slot, re-reads the LSN, and parks. The publisher moves the
  * LSN, then {@link #wake(long)} unparks at most {@value #FAN_OUT} waiters whose target is reached; each woken
- * waiter wakes up to {@value #FAN_OUT} more before returning, so a batch of many waiters is woken as a tree
- * instead of one after another by the publisher (which goes back to writing at once). Both sides write one
- * volatile and then read the other's, so no wake-up is lost. When every slot is taken a waiter polls instead.
+ * waiter wakes up to {@value #FAN_OUT} more before returning, looking from the slot after its own, so a batch of
+ * many waiters is woken as a tree instead of one after another by the publisher (which goes back to writing at
+ * once), and no wake looks again at every waiter woken before it. Both sides write one volatile and then read
+ * the other's, so no wake-up is lost. When every slot is taken a waiter polls instead.
  */
 final class DurabilityWaiters
 {
@@ -66,26 +67,46 @@ final class DurabilityWaiters
         }
         finally
         {
-            if (slot >= 0)
-            {
-                slots.set(slot, null);
-            }
-            wake(watched.getAsLong());
+            leave(slot);
+            // start where the scan that found this waiter left off
+            wake(watched.getAsLong(), slot + 1);
         }
     }
 
     /** Unparks up to {@value #FAN_OUT} parked waiters whose target is at most {@code value}. */
     void wake(final long value)
     {
-        int woke = 0;
+        wake(value, 0);
+    }
+
+    /**
+     * Unparks up to {@value #FAN_OUT} parked waiters whose target is at most {@code value}, looking at every slot
+     * once, from {@code from} up and then from 0. A woken waiter starts after its own slot: the waiters below it
+     * were looked at by the scan that found it, so a tree of wakes looks at each slot a few times instead of each
+     * wake going over every waiter woken before it. A waiter already woken is passed over on a read, without a
+     * CAS that would take its line away from its thread.
+     */
+    void wake(final long value, final int from)
+    {
         final int limit = highWater;
-        for (int i = 0; i < limit && woke < FAN_OUT; i++)
+        if (limit == 0)
+        {
+            return;
+        }
+        int woke = 0;
+        int i = from < limit ? from : 0;
+        for (int seen = 0; seen < limit && woke < FAN_OUT; seen++)
         {
             final Waiter waiter = slots.get(i);
-            if (waiter != null && waiter.target <= value && Waiter.WOKEN.compareAndSet(waiter, 0, 1))
+            if (waiter != null && waiter.woken == 0 && waiter.target <= value
+                && Waiter.WOKEN.compareAndSet(waiter, 0, 1))
             {
                 LockSupport.unpark(waiter.thread);
                 woke++;
+            }
+            if (++i == limit)
+            {
+                i = 0;
             }
         }
     }
@@ -104,7 +125,8 @@ final class DurabilityWaiters
         }
     }
 
-    private int claim(final Waiter waiter)
+    /** @return the slot {@code waiter} now holds, or -1 when every slot is taken (the waiter then polls) */
+    int claim(final Waiter waiter)
     {
         for (int i = 0; i < SLOTS; i++)
         {
@@ -118,6 +140,15 @@ final class DurabilityWaiters
             }
         }
         return -1;
+    }
+
+    /** Frees the slot {@link #claim} returned; nothing for -1. */
+    void leave(final int slot)
+    {
+        if (slot >= 0)
+        {
+            slots.set(slot, null);
+        }
     }
 
     private synchronized void raiseHighWater(final int atLeast)
