@@ -88,8 +88,9 @@ public final class BTree
     public byte[] get(final Snapshot snapshot, final byte[] key)
     {
         Objects.requireNonNull(key, "key");
-        final ExpandableArrayBuffer value = store.scratch().value;
-        final int length = get(snapshot, wrapKey(key), 0, key.length, value, 0);
+        final Scratch scratch = store.scratch();
+        final ExpandableArrayBuffer value = scratch.value;
+        final int length = get(scratch, snapshot, wrapKey(scratch, key), 0, key.length, value, 0);
         if (length < 0)
         {
             return null;
@@ -108,6 +109,13 @@ public final class BTree
     public int get(final Snapshot snapshot, final DirectBuffer key, final int keyOffset, final int keyLength,
         final MutableDirectBuffer to, final int at)
     {
+        return get(store.scratch(), snapshot, key, keyOffset, keyLength, to, at);
+    }
+
+    /** {@link #get(Snapshot, DirectBuffer, int, int, MutableDirectBuffer, int)} with the calling thread's scratch. */
+    private int get(final Scratch scratch, final Snapshot snapshot, final DirectBuffer key, final int keyOffset,
+        final int keyLength, final MutableDirectBuffer to, final int at)
+    {
         Objects.requireNonNull(snapshot, "snapshot");
         checkKey(keyLength);
         final CommitTable commits = store.commits();
@@ -122,7 +130,7 @@ public final class BTree
             {
                 return -1;
             }
-            final ChainView chain = chainOf(leaf, index);
+            final ChainView chain = chainOf(scratch, leaf, index);
             final DirectBuffer versions = chain.versions;
             final int version = Versions.visible(versions, chain.offset, chain.length, snapshot, commits);
             if (version < 0 || ChainLayout.isTombstone(versions, version))
@@ -159,7 +167,8 @@ public final class BTree
     public long newestWriter(final byte[] key)
     {
         checkKey(key.length);
-        final UnsafeBuffer keyBuffer = wrapKey(key);
+        final Scratch scratch = store.scratch();
+        final UnsafeBuffer keyBuffer = wrapKey(scratch, key);
         final Frame leaf = descendSharedFrame(keyBuffer, 0, key.length);
         try
         {
@@ -168,7 +177,7 @@ public final class BTree
             {
                 return -1;
             }
-            final ChainView chain = chainOf(leaf, index);
+            final ChainView chain = chainOf(scratch, leaf, index);
             return ChainLayout.txn(chain.versions, chain.offset);
         }
         finally
@@ -188,7 +197,8 @@ public final class BTree
     {
         Objects.requireNonNull(snapshot, "snapshot");
         checkKey(key.length);
-        final UnsafeBuffer keyBuffer = wrapKey(key);
+        final Scratch scratch = store.scratch();
+        final UnsafeBuffer keyBuffer = wrapKey(scratch, key);
         final Frame leaf = descendSharedFrame(keyBuffer, 0, key.length);
         try
         {
@@ -197,7 +207,7 @@ public final class BTree
             {
                 return 0;
             }
-            final ChainView chain = chainOf(leaf, index);
+            final ChainView chain = chainOf(scratch, leaf, index);
             return Versions.skipped(chain.versions, chain.offset, chain.length, snapshot, store.commits(), into);
         }
         finally
@@ -207,9 +217,9 @@ public final class BTree
     }
 
     /** @return the calling thread's view of the version chain of entry {@code index} of a latched leaf */
-    private ChainView chainOf(final DirectBuffer body, final int index)
+    private ChainView chainOf(final Scratch scratch, final DirectBuffer body, final int index)
     {
-        return store.scratch().chainView.of(store.overflow(), body, NodeLayout.entryOffset(body, index));
+        return scratch.chainView.of(store.overflow(), body, NodeLayout.entryOffset(body, index));
     }
 
     /**
@@ -354,10 +364,10 @@ public final class BTree
             version.putLong(ChainLayout.VERSION_HEADER_LENGTH, valueOverflow);
         }
         final int versionLength = ChainLayout.versionLength(version, 0);
-        final UnsafeBuffer keyBuffer = wrapKey(key);
+        final UnsafeBuffer keyBuffer = wrapKey(scratch, key);
         try
         {
-            return store.entries().push(this, txn, keyBuffer, key.length, version, versionLength, tombstone);
+            return store.entries().push(scratch, this, txn, keyBuffer, key.length, version, versionLength, tombstone);
         }
         catch (final RuntimeException ex)
         {
@@ -391,9 +401,9 @@ public final class BTree
         firstPages.clear();
     }
 
-    UnsafeBuffer wrapKey(final byte[] key)
+    private static UnsafeBuffer wrapKey(final Scratch scratch, final byte[] key)
     {
-        final UnsafeBuffer view = store.scratch().keyView;
+        final UnsafeBuffer view = scratch.keyView;
         view.wrap(key);
         return view;
     }

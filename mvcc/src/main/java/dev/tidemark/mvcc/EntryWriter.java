@@ -30,10 +30,9 @@ final class EntryWriter
      *
      * @return whether a version was written
      */
-    boolean push(final BTree tree, final WriteTxn txn, final DirectBuffer key, final int keyLength,
-        final DirectBuffer version, final int versionLength, final boolean tombstone)
+    boolean push(final Scratch scratch, final BTree tree, final WriteTxn txn, final DirectBuffer key,
+        final int keyLength, final DirectBuffer version, final int versionLength, final boolean tombstone)
     {
-        final Scratch scratch = store.scratch();
         final CommitTable commits = store.commits();
         while (true)
         {
