@@ -158,7 +158,7 @@ public class CommitBenchmark
         long generation;
     }
 
-    private static long commitOne(final Engine engine, final Writer writer)
+    static long commitOne(final Engine engine, final Writer writer)
     {
         final int index = engine.data.nextIndex(writer.random);
         KvBenchData.key(index, writer.keyView);
@@ -214,7 +214,7 @@ public class CommitBenchmark
         return commitOne(engine, writer);
     }
 
-    private static long appendTwo(final Log log, final Writer writer)
+    static long appendTwo(final Log log, final Writer writer)
     {
         log.wal.append(2, writer.record, 0, ENTRY_RECORD_BYTES, Durability.NONE);
         return log.wal.append(1, writer.record, 0, COMMIT_RECORD_BYTES, Durability.SYNC);
