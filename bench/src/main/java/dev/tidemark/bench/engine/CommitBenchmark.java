@@ -48,10 +48,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  * The floor (issue: "against the WAL's own group-commit figure for the same record count"): at every thread
  * count, {@code commit} reaches at least 0.7 &times; {@code walTwoRecords}; {@code walSync}, the stricter
- * one-record baseline, is reported beside it. After each
- * iteration the database checkpoints and the log retires what it no longer needs. Five warmup iterations: at 64
- * threads the database's throughput still rises through the third (compilation of the put path, leaves splitting
- * while updated keys keep one old version), the logs' by the second.
+ * one-record baseline, is reported beside it. {@link CommitPairBenchmark} measures the same ratio with both sides
+ * taking turns in one fork, which a shared machine's drift moves less. After each iteration the database
+ * checkpoints and the log retires what it no longer needs. Five warmup iterations: at 64 threads the database's
+ * throughput still rises through the third (compilation of the put path, leaves splitting while updated keys keep
+ * one old version), the logs' by the second.
  * Run: {@code java -jar bench/target/benchmarks.jar CommitBenchmark -prof gc}.
  */
 @BenchmarkMode(Mode.Throughput)

@@ -33,8 +33,9 @@ import org.openjdk.jmh.runner.IterationType;
  * <p>Reading the results: the primary score mixes both sides and means nothing. The two counters
  * ({@code :commits}, {@code :walTwoRecords}) are each averaged over every measured iteration, counting zero in the
  * other side's turns: with an even number of measured iterations each is half of that side's throughput, and their
- * ratio is exact; the trial also prints it from the measured operations. Costs a side leaves behind run on in the other's turn (the database's background checkpoint
- * when one is due mid-iteration, its version collector; the logs' segment preparation) in both directions.
+ * ratio is exact; the trial also prints it from the measured operations. Work a side leaves behind runs on into
+ * the other's turn, in both directions: the database's background checkpoint when one falls due mid-iteration, its
+ * version collector, each log's preparation of its next segment.
  * Run: {@code java -jar bench/target/benchmarks.jar CommitPairBenchmark}.
  */
 @BenchmarkMode(Mode.Throughput)
