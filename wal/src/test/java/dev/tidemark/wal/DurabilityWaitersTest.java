@@ -69,14 +69,7 @@ class DurabilityWaitersTest
     void aWokenWaiterStartsAfterItsOwnSlotAndWrapsAround()
     {
         final DurabilityWaiters waiters = new DurabilityWaiters();
-        final List<DurabilityWaiters.Waiter> placed = new ArrayList<>();
-        for (int i = 0; i < 6; i++)
-        {
-            final DurabilityWaiters.Waiter waiter = new DurabilityWaiters.Waiter();
-            waiter.target = 1;
-            placed.add(waiter);
-            assertThat(waiters.claim(waiter)).isEqualTo(i);
-        }
+        final List<DurabilityWaiters.Waiter> placed = placeWaitersFor(1, 6, 0, waiters);
 
         waiters.wake(1, 4);
 
@@ -89,15 +82,7 @@ class DurabilityWaitersTest
     void aWaiterAlreadyWokenIsNotCountedAgainstTheFanOut()
     {
         final DurabilityWaiters waiters = new DurabilityWaiters();
-        final List<DurabilityWaiters.Waiter> placed = new ArrayList<>();
-        for (int i = 0; i < 4; i++)
-        {
-            final DurabilityWaiters.Waiter waiter = new DurabilityWaiters.Waiter();
-            waiter.target = 1;
-            waiter.woken = i < 2 ? 1 : 0;
-            placed.add(waiter);
-            waiters.claim(waiter);
-        }
+        final List<DurabilityWaiters.Waiter> placed = placeWaitersFor(1, 4, 2, waiters);
 
         waiters.wake(1);
 
@@ -158,6 +143,22 @@ class DurabilityWaitersTest
             thread.join();
         }
         assertThat(failures).isEmpty();
+    }
+
+    /** Places {@code count} waiters for {@code target} in slots 0, 1, ...; the first {@code woken} already woken. */
+    private static List<DurabilityWaiters.Waiter> placeWaitersFor(final long target, final int count,
+        final int woken, final DurabilityWaiters waiters)
+    {
+        final List<DurabilityWaiters.Waiter> placed = new ArrayList<>();
+        for (int i = 0; i < count; i++)
+        {
+            final DurabilityWaiters.Waiter waiter = new DurabilityWaiters.Waiter();
+            waiter.target = target;
+            waiter.woken = i < woken ? 1 : 0;
+            placed.add(waiter);
+            assertThat(waiters.claim(waiter)).isEqualTo(i);
+        }
+        return placed;
     }
 
     /** Wakes as the publisher does, then makes each woken waiter's wake in turn, as it leaves {@code await}. */
